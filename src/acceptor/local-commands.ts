@@ -1,0 +1,594 @@
+/**
+ * Commands the acceptor answers itself: connection state (PING, SELECT, AUTH, HELLO, CLIENT …) and
+ * server-wide commands (COMMAND, CONFIG, INFO, TIME, SHUTDOWN). A handler writes its reply into `w`;
+ * returning true means it will deliver the reply itself later (it needs the shards first).
+ */
+import type { Args } from '../shared/frame.js';
+import type { ReplyWriter } from '../protocol/reply-writer.js';
+import { Err } from '../protocol/reply-writer.js';
+import type { Client } from './client.js';
+import { ReplyMode } from './client.js';
+import type { Server } from './server.js';
+import {
+  COMMANDS,
+  Route,
+  isClientVisible,
+  keyIndices,
+  lookupCommand,
+  arityOk,
+  type CommandSpec,
+} from '../shared/command-table.js';
+import {
+  commandCountReply,
+  commandDocsReply,
+  commandInfoReply,
+  commandListReplyFromArgs,
+  commandReply,
+} from '../shared/command-meta.js';
+import { parseStrictIntString } from '../shared/numbers.js';
+import { buildInfo } from './info.js';
+import { REDIS_COMPAT_VERSION } from '../shared/config.js';
+
+export interface LocalContext {
+  server: Server;
+  client: Client;
+  args: Args;
+  w: ReplyWriter;
+  tag: number;
+  spec: CommandSpec;
+}
+
+export type LocalHandler = (ctx: LocalContext) => boolean | void;
+
+const handlers = new Map<string, LocalHandler>();
+
+export function localHandler(name: string): LocalHandler | undefined {
+  return handlers.get(name);
+}
+
+function def(name: string, h: LocalHandler): void {
+  handlers.set(name, h);
+}
+
+/** Every client-visible command in the table counts as implemented for COMMAND's replies. */
+const isImplemented = (name: string): boolean => isClientVisible(name);
+
+function helpReply(w: ReplyWriter, parent: string, lines: string[]): void {
+  const all = [`${parent} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`, ...lines, 'HELP', '    Print this help.'];
+  w.array(all.length);
+  for (const l of all) w.simple(l);
+}
+
+// ------------------------------------------------------------------ connection
+
+def('ping', ({ args, w }) => {
+  if (args.count > 2) w.error(Err.wrongArity('ping'));
+  else if (args.count === 2) w.bulkBytes(args.view(1));
+  else w.simple('PONG');
+});
+
+def('echo', ({ args, w }) => w.bulkBytes(args.view(1)));
+
+def('quit', ({ client, w, tag }) => {
+  w.ok();
+  client.closeAfterReply(tag);
+});
+
+def('select', ({ server, client, args, w }) => {
+  const n = parseStrictIntString(args.str(1));
+  if (n === null) w.error(Err.notInteger);
+  else if (n < 0 || n >= server.config.getInt('databases')) w.error(Err.dbIndexOutOfRange);
+  else {
+    client.db = n;
+    w.ok();
+  }
+});
+
+const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
+
+function checkAuth(server: Server, user: string, pass: string): boolean {
+  const required = server.config.getString('requirepass');
+  if (user !== 'default') return false;
+  return required === '' || pass === required;
+}
+
+def('auth', ({ server, client, args, w }) => {
+  if (args.count > 3) {
+    w.error(Err.syntax);
+    return;
+  }
+  const user = args.count === 3 ? args.str(1) : 'default';
+  const pass = args.str(args.count - 1);
+  if (args.count === 2 && server.config.getString('requirepass') === '') {
+    w.error(
+      'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+    );
+    return;
+  }
+  if (checkAuth(server, user, pass)) {
+    client.authenticated = true;
+    client.user = user;
+    w.ok();
+  } else w.error(WRONGPASS);
+});
+
+def('hello', ({ server, client, args, w }) => {
+  let proto = client.resp;
+  let i = 1;
+  if (args.count >= 2) {
+    const v = parseStrictIntString(args.str(1));
+    if (v === null) {
+      w.error('ERR Protocol version is not an integer or out of range');
+      return;
+    }
+    if (v < 2 || v > 3) {
+      w.error('NOPROTO unsupported protocol version');
+      return;
+    }
+    proto = v;
+    i = 2;
+  }
+  let setName: string | null = null;
+  for (; i < args.count; i++) {
+    const more = args.count - i - 1;
+    if (args.is(i, 'auth') && more >= 2) {
+      if (!checkAuth(server, args.str(i + 1), args.str(i + 2))) {
+        w.error(WRONGPASS);
+        return;
+      }
+      client.authenticated = true;
+      client.user = args.str(i + 1);
+      i += 2;
+    } else if (args.is(i, 'setname') && more >= 1) {
+      setName = args.str(++i);
+      const err = validateClientName(setName);
+      if (err) {
+        w.error(err);
+        return;
+      }
+    } else {
+      w.error(`ERR Syntax error in HELLO option '${args.str(i)}'`);
+      return;
+    }
+  }
+  if (!client.authenticated) {
+    w.error('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+    return;
+  }
+  if (setName !== null) client.name = setName;
+  client.resp = proto;
+  w.reset(proto === 3);
+  w.map(7);
+  w.bulk('server');
+  w.bulk('redis');
+  w.bulk('version');
+  w.bulk(REDIS_COMPAT_VERSION);
+  w.bulk('proto');
+  w.int(proto);
+  w.bulk('id');
+  w.int(client.id);
+  w.bulk('mode');
+  w.bulk('standalone');
+  w.bulk('role');
+  w.bulk('master');
+  w.bulk('modules');
+  w.array(0);
+});
+
+def('reset', ({ server, client, w }) => {
+  client.db = 0;
+  client.resp = 2;
+  client.name = '';
+  client.replyMode = ReplyMode.On;
+  client.noEvict = false;
+  client.noTouch = false;
+  client.authenticated = server.config.getString('requirepass') === '';
+  client.user = 'default';
+  w.reset(false);
+  w.simple('RESET');
+});
+
+function validateClientName(name: string): string | null {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 33 || c > 126) return 'ERR Client names cannot contain spaces, newlines or special characters.';
+  }
+  return null;
+}
+
+function clientFlags(c: Client): string {
+  let f = '';
+  if (c.noEvict) f += 'e';
+  if (c.noTouch) f += 'T';
+  return f === '' ? 'N' : f;
+}
+
+/** One CLIENT LIST / CLIENT INFO line, with Redis 7.0's fields. */
+export function clientInfoLine(c: Client, now = Date.now()): string {
+  const qbuf = c.parser.buffered;
+  return (
+    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} ` +
+    `age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)} ` +
+    `flags=${clientFlags(c)} db=${c.db} sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf} qbuf-free=${Math.max(0, 20474 - qbuf)} ` +
+    `argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=${22426 + qbuf} events=r cmd=${c.lastCommand} ` +
+    `user=${c.user} redir=-1 resp=${c.resp}`
+  );
+}
+
+def('client|id', ({ client, w }) => w.int(client.id));
+
+def('client|setname', ({ client, args, w }) => {
+  const name = args.str(2);
+  const err = validateClientName(name);
+  if (err) w.error(err);
+  else {
+    client.name = name;
+    w.ok();
+  }
+});
+
+def('client|getname', ({ client, w }) => {
+  if (client.name === '') w.nullBulk();
+  else w.bulk(client.name);
+});
+
+def('client|info', ({ client, w }) => w.verbatim(clientInfoLine(client) + '\n'));
+
+def('client|list', ({ server, args, w }) => {
+  let clients = [...server.clients.values()];
+  if (args.count > 2) {
+    if (args.is(2, 'type') && args.count === 4) {
+      const t = args.lower(3);
+      if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) {
+        w.error(`ERR Unknown client type '${args.str(3)}'`);
+        return;
+      }
+      if (t !== 'normal') clients = [];
+    } else if (args.is(2, 'id') && args.count >= 4) {
+      const ids = new Set<number>();
+      for (let i = 3; i < args.count; i++) {
+        const v = parseStrictIntString(args.str(i));
+        if (v === null || v <= 0) {
+          w.error('ERR Invalid client ID');
+          return;
+        }
+        ids.add(v);
+      }
+      clients = clients.filter((c) => ids.has(c.id));
+    } else {
+      w.error(Err.syntax);
+      return;
+    }
+  }
+  const now = Date.now();
+  w.verbatim(clients.map((c) => clientInfoLine(c, now) + '\n').join(''));
+});
+
+def('client|kill', ({ server, client, args, w, tag }) => {
+  if (args.count === 3) {
+    const addr = args.str(2);
+    const target = [...server.clients.values()].find((c) => c.addr === addr);
+    if (!target) {
+      w.error('ERR No such client');
+      return;
+    }
+    w.ok();
+    if (target === client) client.closeAfterReply(tag);
+    else target.kill();
+    return;
+  }
+  let id: number | null = null;
+  let addr: string | null = null;
+  let laddr: string | null = null;
+  let type: string | null = null;
+  let user: string | null = null;
+  let skipMe = true;
+  for (let i = 2; i < args.count; i += 2) {
+    if (i + 1 >= args.count) {
+      w.error(Err.syntax);
+      return;
+    }
+    const v = args.str(i + 1);
+    if (args.is(i, 'id')) {
+      const n = parseStrictIntString(v);
+      if (n === null || n <= 0) {
+        w.error('ERR client-id should be greater than 0');
+        return;
+      }
+      id = n;
+    } else if (args.is(i, 'addr')) addr = v;
+    else if (args.is(i, 'laddr')) laddr = v;
+    else if (args.is(i, 'type')) {
+      const t = v.toLowerCase();
+      if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) {
+        w.error(`ERR Unknown client type '${v}'`);
+        return;
+      }
+      type = t;
+    } else if (args.is(i, 'user')) user = v;
+    else if (args.is(i, 'skipme')) {
+      const t = v.toLowerCase();
+      if (t === 'yes') skipMe = true;
+      else if (t === 'no') skipMe = false;
+      else {
+        w.error(Err.syntax);
+        return;
+      }
+    } else {
+      w.error(Err.syntax);
+      return;
+    }
+  }
+  let killed = 0;
+  let killSelf = false;
+  for (const c of [...server.clients.values()]) {
+    if (id !== null && c.id !== id) continue;
+    if (addr !== null && c.addr !== addr) continue;
+    if (laddr !== null && c.laddr !== laddr) continue;
+    if (type !== null && type !== 'normal') continue;
+    if (user !== null && c.user !== user) continue;
+    if (c === client && skipMe) continue;
+    killed++;
+    if (c === client) killSelf = true;
+    else c.kill();
+  }
+  w.int(killed);
+  // Killing the calling connection: it still gets this reply, then closes.
+  if (killSelf) client.closeAfterReply(tag);
+});
+
+def('client|reply', ({ client, args, w }) => {
+  if (args.is(2, 'on')) {
+    client.replyMode = ReplyMode.On;
+    w.ok();
+  } else if (args.is(2, 'off')) client.replyMode = ReplyMode.Off;
+  else if (args.is(2, 'skip')) client.replyMode = ReplyMode.Skip;
+  else w.error(Err.syntax);
+});
+
+def('client|no-evict', ({ client, args, w }) => {
+  if (args.is(2, 'on')) client.noEvict = true;
+  else if (args.is(2, 'off')) client.noEvict = false;
+  else {
+    w.error(Err.syntax);
+    return;
+  }
+  w.ok();
+});
+
+def('client|help', ({ w }) =>
+  helpReply(w, 'CLIENT', [
+    'CACHING (YES|NO)',
+    '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
+    'GETREDIR',
+    '    Return the client ID we are redirecting to when tracking is enabled.',
+    'GETNAME',
+    '    Return the name of the current connection.',
+    'ID',
+    '    Return the ID of the current connection.',
+    'INFO',
+    '    Return information about the current client connection.',
+    'KILL <ip:port>',
+    '    Kill connection made from <ip:port>.',
+    'KILL <option> <value> [<option> <value> [...]]',
+    '    Kill connections. Options are:',
+    '    * ADDR (<ip:port>|<unixsocket>:0)',
+    '      Kill connections made from the specified address',
+    '    * LADDR (<ip:port>|<unixsocket>:0)',
+    '      Kill connections made to specified local address',
+    '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+    '      Kill connections by type.',
+    '    * USER <username>',
+    '      Kill connections authenticated by <username>.',
+    '    * SKIPME (YES|NO)',
+    '      Skip killing current connection (default: yes).',
+    '    * ID <client-id>',
+    '      Kill connections by client id.',
+    'LIST [options ...]',
+    '    Return information about client connections. Options:',
+    '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+    '      Return clients of specified type.',
+    'UNPAUSE',
+    '    Stop the current client pause, resuming traffic.',
+    'PAUSE <timeout> [WRITE|ALL]',
+    '    Suspend all, or just write, clients for <timeout> milliseconds.',
+    'REPLY (ON|OFF|SKIP)',
+    '    Control the replies sent to the current connection.',
+    'SETNAME <name>',
+    '    Assign the name <name> to the current connection.',
+    'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+    '    Unblock the specified blocked client.',
+    'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+    '         [OPTIN] [OPTOUT] [NOLOOP]',
+    '    Control server assisted client side caching.',
+    'TRACKINGINFO',
+    '    Report tracking status for the current connection.',
+    'NO-EVICT (ON|OFF)',
+    '    Protect current client connection from eviction.',
+  ]),
+);
+
+// ------------------------------------------------------------------ server
+
+def('command', ({ client, args, w }) => {
+  if (args.count === 1) w.raw(commandReply(isImplemented, client.resp === 3 ? 3 : 2));
+});
+
+def('command|count', ({ client, w }) => w.raw(commandCountReply(isImplemented, client.resp === 3 ? 3 : 2)));
+
+def('command|info', ({ client, args, w }) => {
+  const names: string[] = [];
+  for (let i = 2; i < args.count; i++) names.push(args.str(i));
+  w.raw(commandInfoReply(isImplemented, client.resp === 3 ? 3 : 2, names));
+});
+
+def('command|docs', ({ client, args, w }) => {
+  const names: string[] = [];
+  for (let i = 2; i < args.count; i++) names.push(args.str(i));
+  w.raw(commandDocsReply(isImplemented, client.resp === 3 ? 3 : 2, names));
+});
+
+def('command|list', ({ client, args, w }) => {
+  const rest: string[] = [];
+  for (let i = 2; i < args.count; i++) rest.push(args.str(i));
+  w.raw(commandListReplyFromArgs(isImplemented, client.resp === 3 ? 3 : 2, rest));
+});
+
+def('command|getkeys', ({ args, w }) => {
+  let spec = lookupCommand(args.lower(2));
+  const argc = args.count - 2;
+  if (spec && spec.subcommands.size > 0 && argc >= 2) spec = spec.subcommands.get(args.lower(3));
+  if (!spec) {
+    w.error('ERR Invalid command specified');
+    return;
+  }
+  if (!arityOk(spec, argc)) {
+    w.error('ERR Invalid number of arguments specified for command');
+    return;
+  }
+  const idx = keyIndices(spec, argc);
+  if (idx.length === 0) {
+    w.error('ERR The command has no key arguments');
+    return;
+  }
+  w.array(idx.length);
+  for (const i of idx) w.bulkBytes(args.view(i + 2));
+});
+
+def('command|help', ({ w }) =>
+  helpReply(w, 'COMMAND', [
+    '(no subcommand)',
+    '    Return details about all Redis commands.',
+    'COUNT',
+    '    Return the total number of commands in this Redis server.',
+    'LIST',
+    '    Return a list of all commands in this Redis server.',
+    'INFO [<command-name> ...]',
+    '    Return details about multiple Redis commands.',
+    '    If no command names are given, documentation details for all',
+    '    commands are returned.',
+    'DOCS [<command-name> ...]',
+    '    Return documentation details about multiple Redis commands.',
+    '    If no command names are given, documentation details for all',
+    '    commands are returned.',
+    'GETKEYS <full-command>',
+    '    Return the keys from a full Redis command.',
+    'GETKEYSANDFLAGS <full-command>',
+    '    Return the keys and the access flags from a full Redis command.',
+  ]),
+);
+
+def('config|get', ({ server, args, w }) => {
+  const patterns: string[] = [];
+  for (let i = 2; i < args.count; i++) patterns.push(args.str(i));
+  const pairs = server.config.configGet(patterns);
+  w.map(pairs.length);
+  for (const [k, v] of pairs) {
+    w.bulk(k);
+    w.bulk(v);
+  }
+});
+
+def('config|set', ({ server, args, w }) => {
+  if ((args.count - 2) % 2 !== 0) {
+    w.error(Err.wrongArity('config|set'));
+    return;
+  }
+  const pairs: Array<[string, string]> = [];
+  for (let i = 2; i < args.count; i += 2) pairs.push([args.str(i), args.str(i + 1)]);
+  const r = server.config.configSet(pairs);
+  if (r.ok) w.ok();
+  else w.error(r.error);
+});
+
+def('config|resetstat', ({ server, w }) => {
+  server.resetStats();
+  w.ok();
+});
+
+def('config|help', ({ w }) =>
+  helpReply(w, 'CONFIG', [
+    'GET <pattern>',
+    '    Return parameters matching the glob-like <pattern> and their values.',
+    'SET <directive> <value>',
+    '    Set the configuration <directive> to <value>.',
+    'RESETSTAT',
+    '    Reset statistics reported by the INFO command.',
+    'REWRITE',
+    '    Rewrite the configuration file.',
+  ]),
+);
+
+def('time', ({ w }) => {
+  const now = process.hrtime.bigint();
+  const us = BigInt(Date.now()) * 1000n + ((now / 1000n) % 1000n);
+  w.array(2);
+  w.bulk(String(us / 1000000n));
+  w.bulk(String(us % 1000000n));
+});
+
+def('info', (ctx) => {
+  const { server, client, args, tag } = ctx;
+  const sections: string[] = [];
+  for (let i = 1; i < args.count; i++) sections.push(args.lower(i));
+  void buildInfo(server, sections).then((text) => {
+    const w = ctx.w;
+    w.reset(client.resp === 3);
+    w.verbatim(text);
+    client.deliverBuffer(w.take(), tag);
+    server.flushOutput();
+  });
+  return true;
+});
+
+def('shutdown', ({ server, args, w }) => {
+  let nosave = false;
+  let save = false;
+  for (let i = 1; i < args.count; i++) {
+    if (args.is(i, 'nosave')) nosave = true;
+    else if (args.is(i, 'save')) save = true;
+    else if (args.is(i, 'now') || args.is(i, 'force')) continue;
+    else if (args.is(i, 'abort')) {
+      w.error('ERR No shutdown in progress.');
+      return;
+    } else {
+      w.error(Err.syntax);
+      return;
+    }
+  }
+  if (save && nosave) {
+    w.error(Err.syntax);
+    return;
+  }
+  if (save) {
+    // Snapshots arrive with the persistence work; refusing is honest, pretending to save is not.
+    server.log.warning('SHUTDOWN SAVE requested but RDB persistence is not available yet');
+    w.error('ERR Errors trying to SHUTDOWN. Check logs.');
+    return;
+  }
+  server.log.warning('User requested shutdown...');
+  server.emit('shutdown');
+  return true;
+});
+
+def('object|help', ({ w }) =>
+  helpReply(w, 'OBJECT', [
+    'ENCODING <key>',
+    '    Return the kind of internal representation used in order to store the value',
+    '    associated with a <key>.',
+    'FREQ <key>',
+    '    Return the access frequency index of the <key>. The returned integer is',
+    '    proportional to the logarithm of the recent access frequency of the key.',
+    'IDLETIME <key>',
+    '    Return the idle time of the <key>, that is the approximated number of',
+    '    seconds elapsed since the last access to the key.',
+    'REFCOUNT <key>',
+    '    Return the number of references of the value associated with the specified',
+    '    <key>.',
+  ]),
+);
+
+/** Commands routed to the acceptor that have no handler here (checked by tests). */
+export function missingLocalHandlers(): string[] {
+  return COMMANDS.filter((s) => s.route === Route.Local && s.subcommands.size === 0 && !handlers.has(s.name)).map((s) => s.name);
+}

@@ -1,0 +1,645 @@
+/**
+ * The acceptor: owns the listening sockets and every client connection, parses requests, answers the
+ * connection- and server-level commands itself, and routes keyed commands to the shard that owns the
+ * key's hash slot (see docs/ARCHITECTURE.md).
+ */
+import net from 'node:net';
+import { EventEmitter } from 'node:events';
+import { Args } from '../shared/frame.js';
+import { ParseResult } from '../protocol/request-parser.js';
+import { ReplyWriter, Err } from '../protocol/reply-writer.js';
+import {
+  Combine,
+  Route,
+  arityOk,
+  commandByName,
+  keyIndices,
+  lookupCommand,
+  type CommandSpec,
+} from '../shared/command-table.js';
+import { keyHashSlot } from '../shared/crc16.js';
+import { slotTable } from '../shared/sharding.js';
+import { RequestFlag } from '../shared/frame.js';
+import { Client, type ClientHost } from './client.js';
+import { ShardSet, HOLD_PAUSE_BYTES, type LockOwner } from './shards.js';
+import { FanOutCollector, aggregateHeader, skipValue } from './combine.js';
+import { runAcrossShards, type KeyRef } from './lock-manager.js';
+import { localHandler, type LocalContext } from './local-commands.js';
+import type { Config } from '../shared/config.js';
+import type { Logger } from './log.js';
+
+export interface ServerStats {
+  startedAt: number;
+  connectionsReceived: number;
+  rejectedConnections: number;
+  commandsProcessed: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  /** Calls rejected before reaching a shard, by command name (unknown/arity/auth errors…). */
+  rejectedCalls: Map<string, number>;
+  /** Errors produced by the acceptor, by error code. */
+  errors: Map<string, number>;
+  /** Local command stats (commands answered by the acceptor). */
+  localCalls: Map<string, { calls: number; usec: number; failed: number }>;
+}
+
+/** Shard configuration values, by config name → ShardConfig field. */
+const SHARD_CONFIG_KEYS: Record<string, string> = {
+  'proto-max-bulk-len': 'protoMaxBulkLen',
+  hz: 'hz',
+  'active-expire-effort': 'activeExpireEffort',
+};
+
+const PUBLISH_PER_READ = process.env.FERROUS_PUBLISH !== 'tick';
+
+export class Server extends EventEmitter implements ClientHost {
+  readonly shards: ShardSet;
+  readonly clients = new Map<number, Client>();
+  private nextClientId = 1;
+  private readonly netServers: net.Server[] = [];
+  private readonly slotToShard: Uint8Array;
+  private readonly writer = new ReplyWriter(16 * 1024);
+  private readonly localArgs = new Args();
+  private readonly outputClients: Client[] = [];
+  private outputScheduled = false;
+  private readonly pausedClients = new Set<Client>();
+  private cron: NodeJS.Timeout | null = null;
+  /** Raw command name → spec cache, so the hot path does not lower-case every name. */
+  private readonly nameCache = new Map<string, CommandSpec | null>();
+  readonly stats: ServerStats = {
+    startedAt: Date.now(),
+    connectionsReceived: 0,
+    rejectedConnections: 0,
+    commandsProcessed: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    rejectedCalls: new Map(),
+    errors: new Map(),
+    localCalls: new Map(),
+  };
+  closing = false;
+  boundPorts: number[] = [];
+  /** Path of the configuration file the server was started with ('' if none). */
+  configFile = '';
+
+  constructor(
+    readonly config: Config,
+    readonly log: Logger,
+    onFatal: (err: Error) => void,
+  ) {
+    super();
+    const count = config.getInt('shards');
+    this.slotToShard = slotTable(count);
+    this.shards = new ShardSet({
+      count,
+      databases: config.getInt('databases'),
+      config: {
+        protoMaxBulkLen: config.getInt('proto-max-bulk-len'),
+        hz: config.getInt('hz'),
+        activeExpireEffort: config.getInt('active-expire-effort'),
+      },
+      onFatal,
+      onResume: () => this.resumeClients(),
+      onRepliesDelivered: () => this.flushOutput(),
+      onBarrierGranted: (owner: LockOwner) => owner.granted(),
+    });
+    for (const [name, field] of Object.entries(SHARD_CONFIG_KEYS)) {
+      config.onChange(name, (value: string) => this.broadcastConfig(field, value));
+    }
+  }
+
+  async start(): Promise<void> {
+    await this.shards.start();
+    const port = this.config.getInt('port');
+    for (const entry of this.config.getBind()) {
+      // "-addr" means optional (skip when the address is not available), "*" is every IPv4 address and
+      // "::*" every IPv6 address, as in redis.conf.
+      const optional = entry.startsWith('-');
+      const addr = optional ? entry.slice(1) : entry;
+      const host = addr === '*' ? '0.0.0.0' : addr === '::*' ? '::' : addr;
+      const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          srv.once('error', reject);
+          srv.listen({ port: this.boundPorts[0] ?? port, host, ipv6Only: host.includes(':'), backlog: this.config.getInt('tcp-backlog') }, () => {
+            srv.off('error', reject);
+            resolve();
+          });
+        });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT' || code === 'ENOTFOUND')) continue;
+        throw new Error(`Could not create server TCP listening socket ${addr}:${port}: ${(err as Error).message}`);
+      }
+      const a = srv.address();
+      if (a && typeof a === 'object' && this.boundPorts.length === 0) this.boundPorts.push(a.port);
+      this.netServers.push(srv);
+    }
+    const hz = Math.max(1, this.config.getInt('hz'));
+    this.cron = setInterval(() => this.serverCron(), Math.round(1000 / hz));
+    this.cron.unref();
+  }
+
+  get port(): number {
+    return this.boundPorts[0];
+  }
+
+  // ------------------------------------------------------------------ connections
+
+  private accept(sock: net.Socket): void {
+    this.stats.connectionsReceived++;
+    if (this.closing) {
+      sock.destroy();
+      return;
+    }
+    if (this.clients.size >= this.config.getInt('maxclients')) {
+      this.stats.rejectedConnections++;
+      sock.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    if (this.protectedModeRefuses(sock)) {
+      this.stats.rejectedConnections++;
+      sock.end(PROTECTED_MODE_ERROR);
+      return;
+    }
+    sock.setNoDelay(true);
+    const keepalive = this.config.getInt('tcp-keepalive');
+    if (keepalive > 0) sock.setKeepAlive(true, keepalive * 1000);
+    const id = this.nextClientId++;
+    const client = new Client(
+      id,
+      sock,
+      {
+        maxBulkLen: this.config.getInt('proto-max-bulk-len'),
+        queryBufferLimit: this.config.getInt('client-query-buffer-limit'),
+      },
+      this.config.getString('requirepass') !== '',
+      this,
+    );
+    this.clients.set(id, client);
+    sock.on('data', (chunk: Buffer) => this.onData(client, chunk));
+    sock.on('error', () => client.kill());
+    sock.on('close', () => client.kill());
+  }
+
+  private protectedModeRefuses(sock: net.Socket): boolean {
+    if (!this.config.getBool('protected-mode') || this.config.getString('requirepass') !== '') return false;
+    const binds = this.config.getBind().join(' ');
+    const explicitlyPublic = binds.split(/\s+/).some((b) => b === '*' || b === '0.0.0.0' || b === '::' || b === '-::*');
+    if (!explicitlyPublic && binds.trim() !== '') return false;
+    const ra = sock.remoteAddress ?? '';
+    return !(ra === '127.0.0.1' || ra === '::1' || ra === '::ffff:127.0.0.1' || ra.startsWith('127.'));
+  }
+
+  clientClosed(c: Client): void {
+    this.clients.delete(c.id);
+    this.pausedClients.delete(c);
+  }
+
+  markOutput(c: Client): void {
+    this.outputClients.push(c);
+    if (!this.outputScheduled) {
+      this.outputScheduled = true;
+      process.nextTick(() => this.flushOutput());
+    }
+  }
+
+  flushOutput(): void {
+    this.outputScheduled = false;
+    const list = this.outputClients;
+    for (let i = 0; i < list.length; i++) list[i].flush();
+    list.length = 0;
+  }
+
+  private onData(client: Client, chunk: Buffer): void {
+    this.stats.netInputBytes += chunk.length;
+    client.lastInteraction = Date.now();
+    const parser = client.parser;
+    parser.feed(chunk);
+    this.processInput(client);
+    if (PUBLISH_PER_READ) this.shards.publishAll();
+    else this.shards.schedulePublish();
+  }
+
+  private processInput(client: Client): void {
+    const parser = client.parser;
+    while (!client.closed && !client.paused) {
+      const r = parser.next();
+      if (r === ParseResult.NeedMore) break;
+      if (r === ParseResult.Error) {
+        this.protocolError(client, parser.error);
+        return;
+      }
+      this.stats.commandsProcessed++;
+      this.dispatch(client);
+    }
+  }
+
+  private protocolError(client: Client, msg: string): void {
+    if (msg === 'query buffer limit') {
+      this.log.warning(`Closing client that reached max query buffer length: id=${client.id} addr=${client.addr}`);
+      client.kill();
+      return;
+    }
+    const tag = client.nextTag();
+    client.deliverBuffer(Buffer.from(`-ERR Protocol error: ${msg}\r\n`), tag);
+    this.countError('ERR');
+    client.closeAfterReply(tag);
+  }
+
+  private pauseClient(c: Client): void {
+    if (c.paused) return;
+    c.paused = true;
+    c.socket.pause();
+    this.pausedClients.add(c);
+  }
+
+  private resumeClients(): void {
+    if (this.pausedClients.size === 0) return;
+    const list = [...this.pausedClients];
+    this.pausedClients.clear();
+    for (const c of list) {
+      c.paused = false;
+      c.socket.resume();
+      this.processInput(c);
+    }
+    this.shards.publishAll();
+  }
+
+  // ------------------------------------------------------------------ dispatch
+
+  private lookup(buf: Buffer, start: number, end: number): CommandSpec | null {
+    const raw = buf.latin1Slice(start, end);
+    let spec = this.nameCache.get(raw);
+    if (spec === undefined) {
+      spec = lookupCommand(raw.toLowerCase()) ?? null;
+      if (this.nameCache.size < 4096) this.nameCache.set(raw, spec);
+    }
+    return spec;
+  }
+
+  /** Route the command the client's parser just produced. */
+  private dispatch(client: Client): void {
+    const p = client.parser;
+    const buf = p.args;
+    const argc = p.argc;
+    let spec = this.lookup(buf, p.starts[0], p.ends[0]);
+    if (spec === null) {
+      this.reject(client, null, unknownCommandError(buf, p.starts, p.ends, argc));
+      return;
+    }
+    if (spec.subcommands.size > 0) {
+      if (argc < 2) {
+        this.reject(client, spec, Err.wrongArity(spec.name));
+        return;
+      }
+      const subName = buf.latin1Slice(p.starts[1], p.ends[1]).toLowerCase();
+      const sub = spec.subcommands.get(subName);
+      if (sub === undefined) {
+        this.reject(
+          client,
+          spec,
+          `ERR unknown subcommand '${truncate(buf.latin1Slice(p.starts[1], p.ends[1]), 128)}'. Try ${spec.name.toUpperCase()} HELP.`,
+        );
+        return;
+      }
+      spec = sub;
+    }
+    if (!arityOk(spec, argc)) {
+      this.reject(client, spec, Err.wrongArity(spec.name));
+      return;
+    }
+    if (!client.authenticated && !spec.flags.has('no_auth')) {
+      this.reject(client, spec, 'NOAUTH Authentication required.');
+      return;
+    }
+    client.lastCommand = spec.name;
+    switch (spec.route) {
+      case Route.Keys:
+        this.routeKeys(client, spec);
+        return;
+      case Route.FanOut:
+        this.routeFanOut(client, spec);
+        return;
+      case Route.AllShards:
+        this.routeAll(client, spec);
+        return;
+      case Route.Scan:
+        this.routeScan(client, spec);
+        return;
+      default:
+        this.runLocal(client, spec);
+    }
+  }
+
+  private reject(client: Client, spec: CommandSpec | null, msg: string): void {
+    if (spec) this.stats.rejectedCalls.set(spec.name, (this.stats.rejectedCalls.get(spec.name) ?? 0) + 1);
+    this.countError(msg.slice(0, msg.indexOf(' ') >>> 0));
+    client.deliverBuffer(Buffer.from(`-${msg}\r\n`), client.nextTag());
+  }
+
+  countError(code: string): void {
+    this.stats.errors.set(code, (this.stats.errors.get(code) ?? 0) + 1);
+  }
+
+  private flagsFor(client: Client): number {
+    return client.resp === 3 ? RequestFlag.Resp3 : 0;
+  }
+
+  private shardOfArg(buf: Buffer, start: number, end: number): number {
+    return this.slotToShard[keyHashSlot(buf, start, end)];
+  }
+
+  private sendWhole(client: Client, spec: CommandSpec, shard: number, tag: number): void {
+    const p = client.parser;
+    const ok = this.shards.shards[shard].send(null, client, spec.index, client.db, client.id, tag, this.flagsFor(client), { buf: p.args, starts: p.starts, ends: p.ends }, p.argc);
+    if (!ok && this.shards.heldBytes > HOLD_PAUSE_BYTES) this.pauseClient(client);
+  }
+
+  private routeKeys(client: Client, spec: CommandSpec): void {
+    const p = client.parser;
+    const buf = p.args;
+    const first = spec.firstKey;
+    const shard = this.shardOfArg(buf, p.starts[first], p.ends[first]);
+    if (spec.lastKey !== spec.firstKey) {
+      const idx = keyIndices(spec, p.argc);
+      let cross = false;
+      for (const i of idx) if (this.shardOfArg(buf, p.starts[i], p.ends[i]) !== shard) cross = true;
+      const extraDb = spec.name === 'copy' ? copyTargetDb(buf, p.starts, p.ends, p.argc) : null;
+      if (cross) {
+        const keys: KeyRef[] = idx.map((i, n) => ({
+          db: n === 1 && extraDb !== null ? extraDb : client.db,
+          key: buf.latin1Slice(p.starts[i], p.ends[i]),
+          shard: this.shardOfArg(buf, p.starts[i], p.ends[i]),
+        }));
+        const argv: Buffer[] = [];
+        for (let i = 0; i < p.argc; i++) argv.push(Buffer.from(buf.subarray(p.starts[i], p.ends[i])));
+        const tag = client.nextTag();
+        runAcrossShards(this.shards, spec, argv, keys, client.db, client.id, client.resp === 3, (reply) => {
+          client.deliverBuffer(reply, tag);
+          this.flushOutput();
+        });
+        return;
+      }
+    }
+    this.sendWhole(client, spec, shard, client.nextTag());
+  }
+
+  private routeFanOut(client: Client, spec: CommandSpec): void {
+    const p = client.parser;
+    const buf = p.args;
+    const idx = keyIndices(spec, p.argc);
+    const n = this.shards.count;
+    if (n === 1) {
+      this.sendWhole(client, spec, 0, client.nextTag());
+      return;
+    }
+    const keyShard = new Uint8Array(idx.length);
+    let first = -1;
+    let single = true;
+    for (let k = 0; k < idx.length; k++) {
+      const s = this.shardOfArg(buf, p.starts[idx[k]], p.ends[idx[k]]);
+      keyShard[k] = s;
+      if (first < 0) first = s;
+      else if (s !== first) single = false;
+    }
+    const tag = client.nextTag();
+    if (single) {
+      this.sendWhole(client, spec, first, tag);
+      return;
+    }
+    // One part per shard that owns keys: [name, its keys (with their step arguments)].
+    const partOfShard = new Int32Array(n).fill(-1);
+    const partShards: number[] = [];
+    const partArgs: number[][] = [];
+    for (let k = 0; k < idx.length; k++) {
+      const s = keyShard[k];
+      if (partOfShard[s] < 0) {
+        partOfShard[s] = partShards.length;
+        partShards.push(s);
+        partArgs.push([0]);
+      }
+      const list = partArgs[partOfShard[s]];
+      for (let j = 0; j < spec.step; j++) list.push(idx[k] + j);
+    }
+    const keyParts = new Uint8Array(idx.length);
+    for (let k = 0; k < idx.length; k++) keyParts[k] = partOfShard[keyShard[k]];
+    const collector = new FanOutCollector(
+      partShards.length,
+      spec.combine,
+      (reply) => client.deliverBuffer(reply, tag),
+      spec.combine === Combine.KeyOrder ? keyParts : null,
+    );
+    const src = { buf, starts: p.starts, ends: p.ends };
+    for (let i = 0; i < partShards.length; i++) {
+      this.shards.shards[partShards[i]].send(null, collector, spec.index, client.db, client.id, i, this.flagsFor(client), src, partArgs[i].length, partArgs[i]);
+    }
+  }
+
+  private routeAll(client: Client, spec: CommandSpec): void {
+    const tag = client.nextTag();
+    const p = client.parser;
+    if (this.shards.count === 1) {
+      this.sendWhole(client, spec, 0, tag);
+      return;
+    }
+    const collector = new FanOutCollector(this.shards.count, spec.combine, (reply) => client.deliverBuffer(reply, tag));
+    const src = { buf: p.args, starts: p.starts, ends: p.ends };
+    for (const s of this.shards.shards) s.send(null, collector, spec.index, client.db, client.id, s.index, this.flagsFor(client), src, p.argc);
+  }
+
+  /** SCAN: the cursor encodes (local cursor × shard count + shard); shards are walked in order. */
+  private routeScan(client: Client, _spec: CommandSpec): void {
+    const a = this.argsOf(client);
+    const tag = client.nextTag();
+    const reply = (buf: Buffer) => {
+      client.deliverBuffer(buf, tag);
+      this.flushOutput();
+    };
+    const cursorStr = a.str(1);
+    if (!/^\d+$/.test(cursorStr) || BigInt(cursorStr) > 18446744073709551615n) {
+      reply(Buffer.from('-ERR invalid cursor\r\n'));
+      return;
+    }
+    let count = 10;
+    let pattern = '';
+    let type = '';
+    for (let i = 2; i < a.count; i++) {
+      const more = i + 1 < a.count;
+      if (a.is(i, 'count') && more) {
+        const v = a.str(++i);
+        if (!/^-?\d+$/.test(v) || Math.abs(Number(v)) > Number.MAX_SAFE_INTEGER) {
+          reply(Buffer.from(`-${Err.notInteger}\r\n`));
+          return;
+        }
+        count = Number(v);
+        if (count < 1) {
+          reply(Buffer.from(`-${Err.syntax}\r\n`));
+          return;
+        }
+      } else if (a.is(i, 'match') && more) {
+        pattern = a.str(++i);
+      } else if (a.is(i, 'type') && more) {
+        type = a.str(++i).toLowerCase();
+      } else {
+        reply(Buffer.from(`-${Err.syntax}\r\n`));
+        return;
+      }
+    }
+    const n = this.shards.count;
+    const cursor = BigInt(cursorStr);
+    let shard = Number(cursor % BigInt(n));
+    let local = Number(cursor / BigInt(n));
+    const scanSpec = commandByName('__scan');
+    const db = client.db;
+    const step = () => {
+      const sink = {
+        deliver: (bytes: Uint8Array, start: number, end: number) => {
+          const b = Buffer.from(bytes.subarray(start, end));
+          const outer = aggregateHeader(b, 0);
+          const cEnd = skipValue(b, outer.first);
+          const ch = aggregateHeader(b, outer.first);
+          const nextLocal = Number(b.latin1Slice(ch.first, ch.first + ch.count));
+          const keysPart = b.subarray(cEnd);
+          let next: bigint;
+          if (nextLocal !== 0) next = BigInt(nextLocal) * BigInt(n) + BigInt(shard);
+          else if (shard + 1 < n) next = BigInt(shard + 1);
+          else next = 0n;
+          const ns = String(next);
+          reply(Buffer.concat([Buffer.from(`*2\r\n$${ns.length}\r\n${ns}\r\n`), keysPart]));
+        },
+      };
+      this.shards.shards[shard].sendSimple(null, sink, scanSpec.index, db, client.id, 0, 0, [
+        '__scan',
+        String(db),
+        String(local),
+        String(count),
+        pattern,
+        type,
+      ]);
+    };
+    if (shard >= n) {
+      shard = 0;
+      local = 0;
+    }
+    step();
+  }
+
+  /** The current command's arguments as an Args view (no copy). */
+  argsOf(client: Client): Args {
+    const p = client.parser;
+    const a = this.localArgs;
+    a.bytes = p.args;
+    a.starts = p.starts;
+    a.ends = p.ends;
+    a.count = p.argc;
+    return a;
+  }
+
+  private runLocal(client: Client, spec: CommandSpec): void {
+    const handler = localHandler(spec.name);
+    const tag = client.nextTag();
+    const w = this.writer;
+    w.reset(client.resp === 3);
+    if (handler === undefined) {
+      w.error(`ERR unknown command '${spec.name}'`);
+      client.deliverBuffer(w.take(), tag);
+      return;
+    }
+    const ctx: LocalContext = { server: this, client, args: this.argsOf(client), w, tag, spec };
+    const t0 = performance.now();
+    const deferred = handler(ctx);
+    const st = this.stats.localCalls.get(spec.name) ?? { calls: 0, usec: 0, failed: 0 };
+    st.calls++;
+    st.usec += (performance.now() - t0) * 1000;
+    if (w.errors > 0) {
+      st.failed++;
+      this.countError(w.lastErrorCode);
+    }
+    this.stats.localCalls.set(spec.name, st);
+    if (deferred !== true) client.deliverBuffer(w.take(), tag);
+  }
+
+  // ------------------------------------------------------------------ services for local commands
+
+  /** Send an internal command to every shard and collect the replies (in shard order). */
+  askAllShards(cmd: string, args: string[], db = 0): Promise<Buffer[]> {
+    const spec = commandByName(cmd);
+    return new Promise((resolve) => {
+      const out: Buffer[] = new Array(this.shards.count);
+      let left = this.shards.count;
+      const sink = {
+        deliver: (bytes: Uint8Array, start: number, end: number, tag: number) => {
+          out[tag] = Buffer.from(bytes.subarray(start, end));
+          if (--left === 0) resolve(out);
+        },
+      };
+      for (const s of this.shards.shards) s.sendSimple(null, sink, spec.index, db, 0, s.index, 0, [cmd, ...args]);
+      this.shards.publishAll();
+    });
+  }
+
+  resetStats(): void {
+    const s = this.stats;
+    s.commandsProcessed = s.netInputBytes = s.netOutputBytes = s.rejectedConnections = s.connectionsReceived = 0;
+    s.rejectedCalls.clear();
+    s.errors.clear();
+    s.localCalls.clear();
+    void this.askAllShards('__stats', ['reset']);
+  }
+
+  private broadcastConfig(field: string, value: string): void {
+    void this.askAllShards('__config', [field, value]);
+  }
+
+  private serverCron(): void {
+    const timeout = this.config.getInt('timeout');
+    if (timeout > 0) {
+      const limit = Date.now() - timeout * 1000;
+      for (const c of this.clients.values()) {
+        if (c.lastInteraction < limit && c.inFlight === 0) c.kill();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.cron) clearInterval(this.cron);
+    for (const srv of this.netServers) srv.close();
+    for (const c of [...this.clients.values()]) {
+      c.flush();
+      c.kill();
+    }
+    await this.shards.close();
+  }
+}
+
+export const PROTECTED_MODE_ERROR =
+  '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. 3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Setup a bind address or an authentication password. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n';
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n) : s;
+}
+
+/** Redis 7.0's unknown-command error: the name and up to 128 bytes of quoted arguments. */
+export function unknownCommandError(buf: Buffer, starts: Int32Array, ends: Int32Array, argc: number): string {
+  let args = '';
+  for (let i = 1; i < argc && args.length < 128; i++) {
+    const room = 128 - args.length;
+    args += `'${truncate(buf.latin1Slice(starts[i], ends[i]), room)}' `;
+  }
+  const name = truncate(buf.latin1Slice(starts[0], ends[0]), 128);
+  return `ERR unknown command '${name}', with args beginning with: ${args}`.replace(/[\r\n]/g, ' ');
+}
+
+/** COPY src dst DB n: the destination database, when given and valid. */
+function copyTargetDb(buf: Buffer, starts: Int32Array, ends: Int32Array, argc: number): number | null {
+  for (let i = 3; i + 1 < argc; i++) {
+    if (buf.latin1Slice(starts[i], ends[i]).toLowerCase() === 'db') {
+      const v = Number(buf.latin1Slice(starts[i + 1], ends[i + 1]));
+      return Number.isInteger(v) && v >= 0 ? v : null;
+    }
+  }
+  return null;
+}

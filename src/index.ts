@@ -1,0 +1,108 @@
+/**
+ * Ferrous as a library: `startServer()` runs a complete server (acceptor and shard workers) inside the
+ * calling process, e.g. for a test suite that wants a real Redis-compatible server without a binary.
+ *
+ *   const srv = await startServer({ port: 0, shards: 2 });
+ *   // … connect any Redis client to srv.host:srv.port …
+ *   await srv.close();
+ */
+import fs from 'node:fs';
+import { Config, parseCommandLine, parseConfigFile, type Directive } from './shared/config.js';
+import { Server } from './acceptor/server.js';
+import { Logger } from './acceptor/log.js';
+import { FERROUS_VERSION } from './acceptor/info.js';
+
+export interface StartOptions {
+  /** Any redis-server option by its config name, e.g. { port: 0, shards: 2, requirepass: 'x' }. */
+  [name: string]: string | number | boolean | undefined;
+}
+
+export interface RunningServer {
+  host: string;
+  port: number;
+  server: Server;
+  /** Resolves after the server stopped by itself (SHUTDOWN) or through close(). */
+  closed: Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StartFromArgvOptions {
+  /** redis-server style arguments: [config-file] [--name value ...] */
+  argv: string[];
+  /** Log to stdout (CLI) or stay quiet (library use). */
+  quiet?: boolean;
+  /** What to do when a shard worker dies: the CLI exits non-zero. */
+  onFatal?: (err: Error) => void;
+}
+
+function toDirectives(opts: StartOptions): Directive[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(opts)) {
+    if (v === undefined) continue;
+    out.push(`--${k}`, typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
+  }
+  return parseCommandLine(out).directives;
+}
+
+/** Start a server inside this process. Defaults suit tests: port 0 (any free port), no persistence. */
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const merged: StartOptions = { port: 0, save: '', appendonly: 'no', ...opts };
+  const directives = toDirectives(merged);
+  const config = Config.fromSources(undefined, directives);
+  defaultBind(config, undefined, directives);
+  return launch(config, '', new Logger(config.getEnum('loglevel'), config.getString('logfile'), true));
+}
+
+/** Start from command-line style arguments (used by the ferrous-server CLI). */
+export async function startFromArgv(o: StartFromArgvOptions): Promise<RunningServer> {
+  const cl = parseCommandLine(o.argv);
+  const fileText = cl.configFile !== undefined ? fs.readFileSync(cl.configFile, 'utf8') : undefined;
+  const config = Config.fromSources(fileText, cl.directives);
+  defaultBind(config, fileText, cl.directives);
+  const log = new Logger(config.getEnum('loglevel'), config.getString('logfile'), o.quiet ?? false);
+  return launch(config, cl.configFile ?? '', log, o.onFatal);
+}
+
+/** Like redis.conf (not redis-server's built-in default): listen on loopback unless told otherwise. */
+function defaultBind(config: Config, fileText: string | undefined, directives: Directive[]): void {
+  const inFile = fileText !== undefined && parseConfigFile(fileText).some((d) => d.name.toLowerCase() === 'bind');
+  if (!inFile && !directives.some((d) => d.name.toLowerCase() === 'bind')) config.configSet([['bind', '127.0.0.1 -::1']]);
+}
+
+async function launch(config: Config, configFile: string, log: Logger, onFatal?: (err: Error) => void): Promise<RunningServer> {
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => (resolveClosed = r));
+  let server: Server | null = null;
+  const fatal =
+    onFatal ??
+    ((err: Error) => {
+      log.warning(`Fatal: ${err.message}`);
+      void server?.close().then(resolveClosed);
+    });
+  server = new Server(config, log, fatal);
+  server.configFile = configFile;
+  log.notice('oO0OoO0OoO0Oo Ferrous is starting oO0OoO0OoO0Oo');
+  log.notice(`Ferrous version=${FERROUS_VERSION}, redis compatibility=7.0, node=${process.versions.node}, pid=${process.pid}, shards=${config.getInt('shards')}, just started`);
+  await server.start();
+  log.notice(`Server initialized`);
+  log.notice(`Ready to accept connections tcp`);
+  const srv = server;
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= srv.close().then(() => {
+      log.close();
+      resolveClosed();
+    });
+    return closing;
+  };
+  srv.on('shutdown', () => {
+    log.warning('Ferrous is now ready to exit, bye bye...');
+    void close();
+  });
+  const binds = config.getBind();
+  const host = (binds[0] ?? '127.0.0.1').replace(/^-/, '');
+  return { host: host === '*' || host === '0.0.0.0' ? '127.0.0.1' : host, port: srv.port, server: srv, closed, close };
+}
+
+export { Server } from './acceptor/server.js';
+export { Config } from './shared/config.js';

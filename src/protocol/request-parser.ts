@@ -1,0 +1,308 @@
+/**
+ * Incremental parser for client requests: RESP multibulk (`*2\r\n$3\r\nGET\r\n…`) and inline commands
+ * (`GET foo\r\n`), with Redis's limits and its exact protocol error strings (networking.c).
+ *
+ * It never copies a complete request's arguments: each command is reported as offsets into the current
+ * input buffer, and the caller consumes it (copies the bytes into a ring frame) before asking for the
+ * next one. Incoming chunks are only joined when a request straddles them, and a large bulk argument is
+ * joined once, when all of its bytes have arrived.
+ */
+
+const MAX_INLINE = 64 * 1024; // PROTO_INLINE_MAX_SIZE
+const MAX_MULTIBULK = 1024 * 1024;
+
+export interface ParserLimits {
+  /** proto-max-bulk-len */
+  maxBulkLen: number;
+  /** client-query-buffer-limit */
+  queryBufferLimit: number;
+}
+
+export const enum ParseResult {
+  /** A command is ready in `argc/starts/ends/args`. */
+  Command = 1,
+  /** More bytes are needed. */
+  NeedMore = 2,
+  /** Protocol error: reply `-ERR Protocol error: ${error}` and close. */
+  Error = 3,
+}
+
+export class RequestParser {
+  buf: Buffer = Buffer.alloc(0);
+  /** Buffer holding the current command's arguments (`buf` itself, or the unescaped inline words). */
+  args: Buffer = this.buf;
+  /** Read position inside `buf`. */
+  pos = 0;
+  argc = 0;
+  starts = new Int32Array(16);
+  ends = new Int32Array(16);
+  error = '';
+  /** True when the last command was an inline one (redis-benchmark's PING_INLINE, telnet users). */
+  inline = false;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Bytes that must be buffered before parsing can progress. */
+  private need = 0;
+
+  constructor(private readonly limits: ParserLimits) {}
+
+  /** Bytes received but not yet consumed by a complete command. */
+  get buffered(): number {
+    return this.buf.length - this.pos + this.pendingBytes;
+  }
+
+  feed(chunk: Buffer): void {
+    if (this.pos >= this.buf.length && this.pendingBytes === 0) {
+      this.buf = chunk;
+      this.pos = 0;
+      return;
+    }
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.buf.length - this.pos + this.pendingBytes >= this.need) this.join();
+  }
+
+  private join(): void {
+    const rest = this.buf.length - this.pos;
+    const out = Buffer.allocUnsafe(rest + this.pendingBytes);
+    this.buf.copy(out, 0, this.pos);
+    let off = rest;
+    for (const c of this.pending) {
+      c.copy(out, off);
+      off += c.length;
+    }
+    this.pending.length = 0;
+    this.pendingBytes = 0;
+    this.buf = out;
+    this.pos = 0;
+  }
+
+  private grow(n: number): void {
+    let size = this.starts.length;
+    while (size < n) size *= 2;
+    this.starts = new Int32Array(size);
+    this.ends = new Int32Array(size);
+  }
+
+  /** Parse the next command. Empty inline lines and `*0` are skipped like Redis does. */
+  next(): ParseResult {
+    for (;;) {
+      if (this.pendingBytes > 0 && this.buf.length - this.pos < this.need) {
+        // Still short of what the current request needs.
+        return this.checkQueryLimit();
+      }
+      if (this.pendingBytes > 0) this.join();
+      const buf = this.buf;
+      if (this.pos >= buf.length) {
+        this.need = 0;
+        return ParseResult.NeedMore;
+      }
+      const r = buf[this.pos] === 42 ? this.multibulk() : this.inlineCommand();
+      if (r === ParseResult.Command && this.argc === 0) continue;
+      if (r === ParseResult.NeedMore) return this.checkQueryLimit();
+      return r;
+    }
+  }
+
+  private checkQueryLimit(): ParseResult {
+    if (this.buffered > this.limits.queryBufferLimit) {
+      this.error = 'query buffer limit';
+      return ParseResult.Error;
+    }
+    return ParseResult.NeedMore;
+  }
+
+  private fail(msg: string): ParseResult {
+    this.error = msg;
+    return ParseResult.Error;
+  }
+
+  /** Position of '\r' of the line starting at `from`, or -1. */
+  private lineEnd(from: number): number {
+    const i = this.buf.indexOf(13, from);
+    return i;
+  }
+
+  /** Parses a decimal integer in buf[start, end) the way Redis's string2ll does; NaN if invalid. */
+  private parseLen(start: number, end: number): number {
+    const b = this.buf;
+    if (start >= end) return NaN;
+    let neg = false;
+    let i = start;
+    if (b[i] === 45) {
+      neg = true;
+      i++;
+      if (i === end) return NaN;
+    }
+    let v = 0;
+    for (; i < end; i++) {
+      const c = b[i] - 48;
+      if (c < 0 || c > 9) return NaN;
+      v = v * 10 + c;
+      if (v > 0x7fffffffffff) return NaN;
+    }
+    return neg ? -v : v;
+  }
+
+  private multibulk(): ParseResult {
+    this.inline = false;
+    const buf = this.buf;
+    const start = this.pos;
+    const nl = this.lineEnd(start);
+    if (nl < 0 || nl + 1 >= buf.length) {
+      if (buf.length - start > MAX_INLINE) return this.fail('too big mbulk count string');
+      this.need = buf.length - start + 1;
+      return ParseResult.NeedMore;
+    }
+    if (nl - start > MAX_INLINE) return this.fail('too big mbulk count string');
+    const count = this.parseLen(start + 1, nl);
+    if (Number.isNaN(count) || count > MAX_MULTIBULK) return this.fail('invalid multibulk length');
+    let p = nl + 2;
+    if (count <= 0) {
+      this.pos = p;
+      this.argc = 0;
+      return ParseResult.Command;
+    }
+    if (count > this.starts.length) this.grow(count);
+    for (let i = 0; i < count; i++) {
+      if (p >= buf.length) return this.needFrom(start, p, 1);
+      if (buf[p] !== 36) {
+        return this.fail(`expected '$', got '${String.fromCharCode(buf[p])}'`);
+      }
+      const e = this.lineEnd(p);
+      if (e < 0 || e + 1 >= buf.length) {
+        if (buf.length - p > MAX_INLINE) return this.fail('too big bulk count string');
+        return this.needFrom(start, buf.length, 1);
+      }
+      if (e - p > MAX_INLINE) return this.fail('too big bulk count string');
+      const len = this.parseLen(p + 1, e);
+      if (Number.isNaN(len) || len < 0 || len > this.limits.maxBulkLen) return this.fail('invalid bulk length');
+      const dataStart = e + 2;
+      if (dataStart + len + 2 > buf.length) return this.needFrom(start, dataStart, len + 2);
+      this.starts[i] = dataStart;
+      this.ends[i] = dataStart + len;
+      p = dataStart + len + 2;
+    }
+    this.argc = count;
+    this.args = buf;
+    this.pos = p;
+    this.need = 0;
+    return ParseResult.Command;
+  }
+
+  /** The request starting at `reqStart` needs `more` bytes beyond `at`. */
+  private needFrom(reqStart: number, at: number, more: number): ParseResult {
+    this.need = at - reqStart + more;
+    // Drop what precedes the request so the eventual join copies only this request.
+    if (reqStart > 0 && this.pendingBytes === 0) {
+      this.buf = this.buf.subarray(reqStart);
+      this.pos = 0;
+    } else this.pos = reqStart;
+    return ParseResult.NeedMore;
+  }
+
+  private inlineCommand(): ParseResult {
+    this.inline = true;
+    const buf = this.buf;
+    const start = this.pos;
+    const nl = buf.indexOf(10, start);
+    if (nl < 0) {
+      if (buf.length - start > MAX_INLINE) return this.fail('too big inline request');
+      this.need = buf.length - start + 1;
+      return ParseResult.NeedMore;
+    }
+    if (nl - start > MAX_INLINE) return this.fail('too big inline request');
+    let end = nl;
+    if (end > start && buf[end - 1] === 13) end--;
+    const args = splitArgs(buf, start, end);
+    this.pos = nl + 1;
+    this.need = 0;
+    if (args === null) return this.fail('unbalanced quotes in request');
+    if (args.length === 0) {
+      this.argc = 0;
+      return ParseResult.Command;
+    }
+    // Unescaped inline arguments are laid out in a fresh buffer the caller reads like any other.
+    let total = 0;
+    for (const a of args) total += a.length;
+    const out = Buffer.allocUnsafe(total);
+    if (args.length > this.starts.length) this.grow(args.length);
+    let off = 0;
+    for (let i = 0; i < args.length; i++) {
+      this.starts[i] = off;
+      args[i].copy(out, off);
+      off += args[i].length;
+      this.ends[i] = off;
+    }
+    this.args = out;
+    this.argc = args.length;
+    return ParseResult.Command;
+  }
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+function hexVal(c: number): number {
+  if (c <= 57) return c - 48;
+  return (c | 0x20) - 87;
+}
+
+/**
+ * Port of Redis's sdssplitargs: whitespace-separated words, "double quotes" with escapes
+ * (\n \r \t \b \a \\ \" \xHH), 'single quotes' with \' only. A closing quote must be followed by
+ * a space or the end. Returns null on unbalanced quotes.
+ */
+export function splitArgs(buf: Uint8Array, start: number, end: number): Buffer[] | null {
+  const out: Buffer[] = [];
+  let p = start;
+  const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9 || c === 11 || c === 12;
+  for (;;) {
+    while (p < end && isSpace(buf[p])) p++;
+    if (p >= end) return out;
+    let inq = false;
+    let insq = false;
+    let done = false;
+    const cur: number[] = [];
+    while (!done) {
+      if (inq) {
+        if (p >= end) return null;
+        const c = buf[p];
+        if (c === 92 && p + 3 < end && buf[p + 1] === 120 && isHex(buf[p + 2]) && isHex(buf[p + 3])) {
+          cur.push(hexVal(buf[p + 2]) * 16 + hexVal(buf[p + 3]));
+          p += 3;
+        } else if (c === 92 && p + 1 < end) {
+          p++;
+          const e = buf[p];
+          cur.push(e === 110 ? 10 : e === 114 ? 13 : e === 116 ? 9 : e === 98 ? 8 : e === 97 ? 7 : e);
+        } else if (c === 34) {
+          if (p + 1 < end && !isSpace(buf[p + 1])) return null;
+          done = true;
+        } else cur.push(c);
+      } else if (insq) {
+        if (p >= end) return null;
+        const c = buf[p];
+        if (c === 92 && p + 1 < end && buf[p + 1] === 39) {
+          p++;
+          cur.push(39);
+        } else if (c === 39) {
+          if (p + 1 < end && !isSpace(buf[p + 1])) return null;
+          done = true;
+        } else cur.push(c);
+      } else {
+        if (p >= end) {
+          done = true;
+          break;
+        }
+        const c = buf[p];
+        if (isSpace(c)) done = true;
+        else if (c === 34) inq = true;
+        else if (c === 39) insq = true;
+        else cur.push(c);
+      }
+      if (p < end) p++;
+    }
+    out.push(Buffer.from(cur));
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * What a command implementation sees, and the registry the data-type families fill.
+ *
+ * One ExecContext per shard is reused for every command (no allocation per command): the shard points
+ * it at the request's arguments, database and reply writer, then calls the handler.
+ */
+import type { Args } from '../shared/frame.js';
+import type { ReplyWriter } from '../protocol/reply-writer.js';
+import type { Database } from './keyspace.js';
+import { COMMANDS, Route, commandByName, type CommandSpec } from '../shared/command-table.js';
+
+/** Shard-wide services a handler may need beyond its own database. */
+export interface ShardServices {
+  readonly shardIndex: number;
+  readonly shardCount: number;
+  readonly dbs: Database[];
+  /** Live configuration values the shard cares about (updated by CONFIG SET broadcasts). */
+  readonly config: ShardConfig;
+  /** Record a change to `key` (dirty counter; WATCH and keyspace notifications hook in here). */
+  keyModified(db: number, key: string): void;
+  /** Swap two databases (SWAPDB). */
+  swapDbs(a: number, b: number): void;
+}
+
+export interface ShardConfig {
+  protoMaxBulkLen: number;
+  hz: number;
+  activeExpireEffort: number;
+  [name: string]: number | string | boolean;
+}
+
+export interface ExecContext {
+  shard: ShardServices;
+  /** Selected database index and object. */
+  dbIndex: number;
+  db: Database;
+  args: Args;
+  reply: ReplyWriter;
+  connId: number;
+  /** Milliseconds since the epoch, sampled once per command (Redis caches it the same way). */
+  now: number;
+  spec: CommandSpec;
+}
+
+export type CommandHandler = (ctx: ExecContext) => void;
+
+const handlers: (CommandHandler | undefined)[] = new Array(COMMANDS.length);
+
+/** Called by each family module for the commands it implements. */
+export function register(name: string, handler: CommandHandler): void {
+  const spec = commandByName(name);
+  if (handlers[spec.index]) throw new Error(`handler for ${name} registered twice`);
+  handlers[spec.index] = handler;
+}
+
+export function handlerAt(index: number): CommandHandler | undefined {
+  return handlers[index];
+}
+
+/** Names of table entries that route to shards but have no handler (checked at start-up and in tests). */
+export function missingHandlers(): string[] {
+  return COMMANDS.filter(
+    (s) => s.route !== Route.Local && s.route !== Route.Scan && s.subcommands.size === 0 && !handlers[s.index],
+  ).map((s) => s.name);
+}

@@ -1,0 +1,184 @@
+/**
+ * Commands the acceptor sends to shards on its own behalf: cross-shard key moves, SCAN steps,
+ * statistics and configuration updates. Clients cannot reach them (the command table marks them
+ * internal and the acceptor's lookup skips them).
+ */
+import { register, type ExecContext } from '../context.js';
+import { Args } from '../../shared/frame.js';
+import { decodeEntries, encodeEntries, type KeyEntry } from '../value-codec.js';
+import { typeName } from '../keyspace.js';
+import { globMatchString, isMatchAll } from '../../shared/glob.js';
+import { keyHashSlotOfString } from '../../shared/crc16.js';
+import { shardOfSlot } from '../../shared/sharding.js';
+import type { Shard } from '../shard.js';
+
+function asShard(ctx: ExecContext): Shard {
+  return ctx.shard as Shard;
+}
+
+function snapshot(ctx: ExecContext, db: number, key: string): KeyEntry {
+  const d = ctx.shard.dbs[db];
+  const value = d.get(key, ctx.now);
+  return { db, key, value, expireAt: value === undefined ? -1 : d.getExpire(key) ?? -1 };
+}
+
+// __export (db key)… → bulk: serialized entries (missing keys included as absent).
+register('__export', (ctx) => {
+  const a = ctx.args;
+  const entries: KeyEntry[] = [];
+  for (let i = 1; i + 1 < a.count; i += 2) entries.push(snapshot(ctx, Number(a.str(i)), a.str(i + 1)));
+  const buf = encodeEntries(entries);
+  ctx.reply.bulkBytes(buf);
+});
+
+function install(ctx: ExecContext, entries: KeyEntry[]): void {
+  for (const e of entries) {
+    const d = ctx.shard.dbs[e.db];
+    if (e.value === undefined) {
+      d.delete(e.key);
+      continue;
+    }
+    d.set(e.key, e.value);
+    if (e.expireAt >= 0) d.setExpire(e.key, e.expireAt);
+  }
+}
+
+const innerArgs = new Args();
+
+// __run_foreign cmdIndex n payload… argv… → *2 [bulk: reply] [array: shard, payload, …]
+register('__run_foreign', (ctx) => {
+  const a = ctx.args;
+  const shard = asShard(ctx);
+  const cmdIndex = Number(a.str(1));
+  const n = Number(a.str(2));
+  const foreign: KeyEntry[] = [];
+  for (let i = 0; i < n; i++) foreign.push(...decodeEntries(Buffer.from(a.view(3 + i))));
+  const argv: Buffer[] = [];
+  for (let i = 3 + n; i < a.count; i++) argv.push(Buffer.from(a.view(i)));
+  install(ctx, foreign);
+  const modified = new Set<string>();
+  shard.trackModified = modified;
+  const w = ctx.reply;
+  const resp3 = w.resp3;
+  const start = w.pos;
+  innerArgs.setFrom(argv);
+  const now = ctx.now;
+  const db = ctx.dbIndex;
+  try {
+    shard.execute(cmdIndex, db, ctx.connId, resp3, innerArgs);
+  } finally {
+    shard.trackModified = null;
+  }
+  const inner = Buffer.from(w.buf.subarray(start, w.pos));
+  w.pos = start;
+  // Final state of the foreign keys the command changed, grouped by owner shard; then remove them all.
+  const byShard = new Map<number, KeyEntry[]>();
+  for (const e of foreign) {
+    if (modified.has(`${e.db}\u0000${e.key}`)) {
+      const owner = shardOfSlot(keyHashSlotOfString(e.key), shard.shardCount);
+      let list = byShard.get(owner);
+      if (!list) byShard.set(owner, (list = []));
+      const d = shard.dbs[e.db];
+      const value = d.main.get(e.key);
+      list.push({ db: e.db, key: e.key, value, expireAt: value === undefined ? -1 : d.getExpire(e.key) ?? -1 });
+    }
+    shard.dbs[e.db].delete(e.key);
+  }
+  void now;
+  w.array(2);
+  w.bulkBytes(inner);
+  w.array(byShard.size * 2);
+  for (const [owner, list] of byShard) {
+    w.int(owner);
+    w.bulkBytes(encodeEntries(list));
+  }
+});
+
+// __import payload → +OK (write-back of keys changed by a cross-shard command)
+register('__import', (ctx) => {
+  const entries = decodeEntries(Buffer.from(ctx.args.view(1)));
+  install(ctx, entries);
+  for (const e of entries) ctx.shard.keyModified(e.db, e.key);
+  ctx.reply.ok();
+});
+
+register('__stats', (ctx) => {
+  const shard = asShard(ctx);
+  if (ctx.args.count > 1 && ctx.args.is(1, 'reset')) shard.resetStats();
+  ctx.reply.bulk(shard.statsJson());
+});
+
+register('__config', (ctx) => {
+  const name = ctx.args.str(1);
+  const raw = ctx.args.str(2);
+  const cfg = ctx.shard.config;
+  const cur = cfg[name];
+  cfg[name] = typeof cur === 'number' ? Number(raw) : typeof cur === 'boolean' ? raw === 'yes' : raw;
+  ctx.reply.ok();
+});
+
+// ---------------------------------------------------------------------------------------------- SCAN
+
+interface ScanCursor {
+  db: number;
+  it: Iterator<string>;
+  lastUsed: number;
+}
+
+const MAX_CURSORS = 1024;
+const cursors = new Map<number, ScanCursor>();
+let nextCursorId = 1;
+
+/**
+ * One SCAN step: __scan db cursor count pattern type → *2 [next local cursor] [keys].
+ * A cursor names a live Map iterator kept here, so every key present for the whole scan is returned
+ * exactly once, whatever is added or removed meanwhile. An unknown (evicted or invented) cursor restarts
+ * the walk, which can repeat keys but never miss one.
+ */
+register('__scan', (ctx) => {
+  const a = ctx.args;
+  const dbIndex = Number(a.str(1));
+  const cursorId = Number(a.str(2));
+  const count = Math.max(1, Number(a.str(3)));
+  const pattern = a.str(4);
+  const type = a.count > 5 ? a.str(5) : '';
+  const db = ctx.shard.dbs[dbIndex];
+  let c = cursorId === 0 ? undefined : cursors.get(cursorId);
+  if (c === undefined || c.db !== dbIndex) {
+    c = { db: dbIndex, it: db.main.keys(), lastUsed: 0 };
+  } else cursors.delete(cursorId);
+  const matchAll = pattern === '' || isMatchAll(pattern);
+  const keys: string[] = [];
+  let examined = 0;
+  let finished = false;
+  while (examined < count) {
+    const r = c.it.next();
+    if (r.done) {
+      finished = true;
+      break;
+    }
+    examined++;
+    const key = r.value;
+    const v = db.get(key, ctx.now);
+    if (v === undefined) continue;
+    if (!matchAll && !globMatchString(pattern, key, false)) continue;
+    if (type !== '' && typeName(v) !== type) continue;
+    keys.push(key);
+  }
+  let next = 0;
+  if (!finished) {
+    next = nextCursorId++;
+    if (nextCursorId > 0x3fffffff) nextCursorId = 1;
+    c.lastUsed = ctx.now;
+    cursors.set(next, c);
+    if (cursors.size > MAX_CURSORS) {
+      // Map order is insertion order and a cursor is re-inserted on every use: the first is the stalest.
+      const oldest = cursors.keys().next().value;
+      if (oldest !== undefined) cursors.delete(oldest);
+    }
+  }
+  const w = ctx.reply;
+  w.array(2);
+  w.bulk(String(next));
+  w.bulkArray(keys);
+});

@@ -1,0 +1,292 @@
+/**
+ * A shard: its slice of all databases, the loop that drains its request ring, and its statistics.
+ *
+ * The loop is synchronous (a worker thread that never returns to its event loop while serving): read
+ * every published request frame, execute each, write each reply frame, then publish all replies at once
+ * and wake the acceptor only if it is parked. With nothing to do it spins briefly, then parks on the ring
+ * with a timeout that is also the active-expiry clock.
+ */
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { Ring } from '../shared/ring.js';
+import { Args, FrameKind, REPLY_HEADER, REQ_HEADER, ReplyKind, RequestFlag } from '../shared/frame.js';
+import { ReplyWriter, Err } from '../protocol/reply-writer.js';
+import { COMMANDS } from '../shared/command-table.js';
+import { Database } from './keyspace.js';
+import { handlerAt, type ExecContext, type ShardConfig, type ShardServices } from './context.js';
+
+export interface ShardInit {
+  shardIndex: number;
+  shardCount: number;
+  databases: number;
+  config: ShardConfig;
+}
+
+interface CommandStat {
+  calls: number;
+  usec: number;
+  failed: number;
+}
+
+export class Shard implements ShardServices {
+  readonly shardIndex: number;
+  readonly shardCount: number;
+  readonly dbs: Database[] = [];
+  readonly config: ShardConfig;
+  readonly writer = new ReplyWriter();
+  readonly args = new Args();
+  private readonly ctx: ExecContext;
+  /** Writes since start (rdb_changes_since_last_save is derived from it by the acceptor). */
+  dirty = 0;
+  readonly cmdStats: CommandStat[] = COMMANDS.map(() => ({ calls: 0, usec: 0, failed: 0 }));
+  readonly errorStats = new Map<string, number>();
+  keyspaceHits = 0;
+  keyspaceMisses = 0;
+  expiredKeys = 0;
+  private lastExpireCycle = 0;
+
+  constructor(init: ShardInit) {
+    this.shardIndex = init.shardIndex;
+    this.shardCount = init.shardCount;
+    this.config = init.config;
+    for (let i = 0; i < init.databases; i++) {
+      const db = new Database();
+      db.onExpire = () => {
+        this.expiredKeys++;
+      };
+      this.dbs.push(db);
+    }
+    this.ctx = {
+      shard: this,
+      dbIndex: 0,
+      db: this.dbs[0],
+      args: this.args,
+      reply: this.writer,
+      connId: 0,
+      now: 0,
+      spec: COMMANDS[0],
+    };
+  }
+
+  /** Set while a cross-shard command runs here: which (db, key) pairs it wrote. */
+  trackModified: Set<string> | null = null;
+
+  keyModified(db: number, key: string): void {
+    this.dirty++;
+    if (this.trackModified !== null) this.trackModified.add(`${db}\u0000${key}`);
+  }
+
+  swapDbs(a: number, b: number): void {
+    const t = this.dbs[a];
+    this.dbs[a] = this.dbs[b];
+    this.dbs[b] = t;
+  }
+
+  /**
+   * Execute one command whose arguments are already in `this.args`; the reply is left in `this.writer`.
+   * Used by the ring loop, and by internal callers (cross-shard steps, scripts).
+   */
+  execute(cmdIndex: number, dbIndex: number, connId: number, resp3: boolean, args?: Args): void {
+    const spec = COMMANDS[cmdIndex];
+    const ctx = this.ctx;
+    ctx.spec = spec;
+    ctx.dbIndex = dbIndex;
+    ctx.db = this.dbs[dbIndex];
+    ctx.connId = connId;
+    ctx.now = Date.now();
+    const prevArgs = ctx.args;
+    if (args) ctx.args = args;
+    const w = this.writer;
+    const errorsBefore = w.errors;
+    const handler = handlerAt(cmdIndex);
+    const t0 = performance.now();
+    if (handler === undefined) {
+      w.error(`ERR unknown command '${spec.name}'`);
+    } else {
+      try {
+        handler(ctx);
+      } catch (e) {
+        // A handler bug must not take the shard (and its keyspace) down: report it like Redis reports
+        // an internal error, and keep serving.
+        w.error(`ERR internal error in '${spec.name}': ${(e as Error).message}`);
+      }
+    }
+    const st = this.cmdStats[cmdIndex];
+    st.calls++;
+    st.usec += (performance.now() - t0) * 1000;
+    if (w.errors !== errorsBefore) {
+      st.failed++;
+      this.errorStats.set(w.lastErrorCode, (this.errorStats.get(w.lastErrorCode) ?? 0) + 1);
+    }
+    ctx.args = prevArgs;
+  }
+
+  /** Active expiry (Redis's activeExpireCycle, slow mode): bounded work per call, sampled per database. */
+  activeExpireCycle(now: number): void {
+    const effort = Math.max(1, Math.min(10, this.config.activeExpireEffort || 1));
+    const perLoop = 20 + 5 * (effort - 1);
+    const budgetMs = (1000 / Math.max(1, this.config.hz)) * (0.25 + 0.02 * (effort - 1));
+    const deadline = performance.now() + budgetMs;
+    const acceptable = Math.max(1, 10 - effort) / 100;
+    for (const db of this.dbs) {
+      if (db.expires.size === 0) continue;
+      for (;;) {
+        const { examined, expired } = db.activeExpire(now, perLoop);
+        if (examined === 0 || expired / examined <= acceptable) break;
+        if (performance.now() > deadline) return;
+      }
+    }
+  }
+
+  maybeExpireCycle(): number {
+    const period = 1000 / Math.max(1, this.config.hz);
+    const now = Date.now();
+    if (now - this.lastExpireCycle >= period) {
+      this.lastExpireCycle = now;
+      this.activeExpireCycle(now);
+    }
+    return Math.max(1, period - (Date.now() - this.lastExpireCycle));
+  }
+
+  statsJson(): string {
+    const commands: Record<string, CommandStat> = {};
+    this.cmdStats.forEach((s, i) => {
+      if (s.calls > 0 || s.failed > 0) commands[COMMANDS[i].name] = s;
+    });
+    return JSON.stringify({
+      dirty: this.dirty,
+      keyspaceHits: this.keyspaceHits,
+      keyspaceMisses: this.keyspaceMisses,
+      expiredKeys: this.expiredKeys,
+      dbs: this.dbs.map((d) => [d.size, d.expires.size]),
+      commands,
+      errors: Object.fromEntries(this.errorStats),
+      heapUsed: process.memoryUsage().heapUsed,
+    });
+  }
+
+  resetStats(): void {
+    for (const s of this.cmdStats) s.calls = s.usec = s.failed = 0;
+    this.errorStats.clear();
+    this.keyspaceHits = this.keyspaceMisses = this.expiredKeys = 0;
+  }
+}
+
+/** Drives a shard from its rings. */
+export class ShardLoop {
+  private readonly req: Ring;
+  private readonly rep: Ring;
+  private spinIterations = Number(process.env.FERROUS_SPIN ?? 2000);
+
+  constructor(
+    private readonly shard: Shard,
+    req: Ring,
+    rep: Ring,
+    private readonly port: MessagePort,
+  ) {
+    this.req = req;
+    this.rep = rep;
+  }
+
+  run(): never {
+    for (;;) {
+      const n = this.drain();
+      if (n > 0) continue;
+      const wait = this.shard.maybeExpireCycle();
+      let spun = 0;
+      while (spun < this.spinIterations && this.req.isEmpty()) spun++;
+      if (this.req.isEmpty()) this.req.sleep(wait);
+    }
+  }
+
+  /** Processes every published request; returns how many frames were handled. */
+  drain(): number {
+    const req = this.req;
+    let handled = 0;
+    for (;;) {
+      const off = req.next();
+      if (off < 0) break;
+      handled++;
+      const kind = req.bytes[off];
+      if (kind === FrameKind.Spill) {
+        const msg = receiveMessageOnPort(this.port);
+        if (!msg) throw new Error('spill frame without its message');
+        const payload = msg.message as Uint8Array;
+        this.handleRequest(payload, new DataView(payload.buffer, payload.byteOffset, payload.byteLength), 0);
+      } else {
+        this.handleRequest(req.bytes, req.view, off);
+      }
+      // Give space back early on big bursts so the acceptor can keep writing.
+      if ((handled & 255) === 0) {
+        req.release();
+        req.notifyReleased();
+        this.flushReplies();
+      }
+    }
+    if (handled > 0) {
+      req.release();
+      req.notifyReleased();
+      this.flushReplies();
+    }
+    return handled;
+  }
+
+  private flushReplies(): void {
+    if (this.rep.hasUnpublished() && this.rep.publish()) this.rep.notify();
+  }
+
+  private handleRequest(bytes: Uint8Array, view: DataView, off: number): void {
+    const kind = bytes[off];
+    const flags = bytes[off + 1];
+    const db = view.getUint16(off + 2, true);
+    const connId = view.getUint32(off + 4, true);
+    const tag = view.getUint32(off + 8, true);
+    const cmd = view.getUint16(off + 12, true);
+    const argc = view.getUint32(off + 16, true);
+    const w = this.shard.writer;
+    w.reset((flags & RequestFlag.Resp3) !== 0);
+    if (kind === FrameKind.Command) {
+      this.shard.args.decode(bytes, view, off + REQ_HEADER, argc);
+      this.shard.execute(cmd, db, connId, (flags & RequestFlag.Resp3) !== 0);
+    } else {
+      w.error(Err.syntax);
+    }
+    this.writeReply(connId, tag, w.buf, w.pos);
+  }
+
+  private writeReply(connId: number, tag: number, body: Buffer, len: number): void {
+    const rep = this.rep;
+    if (len + REPLY_HEADER > rep.maxFrame) {
+      const copy = new Uint8Array(REPLY_HEADER + len);
+      const v = new DataView(copy.buffer);
+      copy[0] = ReplyKind.Reply;
+      v.setUint32(4, connId, true);
+      v.setUint32(8, tag, true);
+      copy.set(body.subarray(0, len), REPLY_HEADER);
+      this.port.postMessage(copy, [copy.buffer]);
+      const o = this.reserveReply(REPLY_HEADER);
+      rep.bytes[o] = ReplyKind.Spill;
+      return;
+    }
+    const o = this.reserveReply(REPLY_HEADER + len);
+    const b = rep.bytes;
+    b[o] = ReplyKind.Reply;
+    b[o + 1] = 0;
+    rep.view.setUint32(o + 4, connId, true);
+    rep.view.setUint32(o + 8, tag, true);
+    if (len < 64) {
+      for (let i = 0; i < len; i++) b[o + REPLY_HEADER + i] = body[i];
+    } else b.set(body.subarray(0, len), o + REPLY_HEADER);
+  }
+
+  /** Reserve reply space, publishing and waiting for the acceptor to drain when the ring is full. */
+  private reserveReply(n: number): number {
+    for (;;) {
+      const seen = this.rep.releasedValue();
+      const o = this.rep.reserve(n);
+      if (o >= 0) return o;
+      this.flushReplies();
+      this.rep.waitForRoom(seen, 50);
+    }
+  }
+}

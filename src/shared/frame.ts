@@ -1,0 +1,170 @@
+/**
+ * Layout of the frames that travel on the rings (all integers little-endian).
+ *
+ * Request frame (acceptor → shard):
+ *   u8  kind      FrameKind
+ *   u8  flags     RequestFlag bits
+ *   u16 db        selected database
+ *   u32 connId    client connection id (CLIENT ID)
+ *   u32 tag       opaque to the shard, echoed in the reply (fan-out part index, blocking token, …)
+ *   u16 cmd       index of the command in COMMANDS (src/shared/command-table.ts)
+ *   u16 extra     kind-specific
+ *   u32 argc
+ *   argc × (u32 len, len bytes)       argv[0] is the command name as the client sent it
+ *
+ * Reply frame (shard → acceptor):
+ *   u8  kind      ReplyKind
+ *   u8  flags
+ *   u16 reserved
+ *   u32 connId
+ *   u32 tag
+ *   RESP bytes, ready to write to the socket
+ *
+ * Replies to REQUEST frames come back in the order the shard received them, so the acceptor matches
+ * them to requests with a per-shard FIFO and needs no lookup. Frames the shard originates (events,
+ * deferred replies of blocked clients) have their own kinds.
+ */
+
+export const REQ_HEADER = 20;
+export const REPLY_HEADER = 12;
+
+export const enum FrameKind {
+  /** One command; the shard answers with one REPLY. */
+  Command = 1,
+  /** The payload did not fit the ring: it follows on the shard's MessagePort. */
+  Spill = 2,
+  /** Several commands run back to back with nothing interleaved (EXEC, internal hops); one REPLY. */
+  Batch = 3,
+}
+
+export const enum ReplyKind {
+  Reply = 1,
+  Spill = 2,
+}
+
+export const enum RequestFlag {
+  Resp3 = 1,
+  /** Part of a fan-out: the shard replies in the internal form the acceptor combines. */
+  Part = 2,
+  /** Replies are not wanted (CLIENT REPLY OFF/SKIP); the shard still executes. */
+  NoReply = 4,
+}
+
+/** Decoded view of a request frame's arguments without copying them. */
+export class Args {
+  bytes: Uint8Array = new Uint8Array(0);
+  count = 0;
+  starts: Int32Array = new Int32Array(64);
+  ends: Int32Array = new Int32Array(64);
+
+  /** Point at argc length-prefixed arguments starting at `off` in `bytes`. */
+  decode(bytes: Uint8Array, view: DataView, off: number, argc: number): void {
+    if (argc > this.starts.length) {
+      let n = this.starts.length;
+      while (n < argc) n *= 2;
+      this.starts = new Int32Array(n);
+      this.ends = new Int32Array(n);
+    }
+    this.bytes = bytes;
+    this.count = argc;
+    for (let i = 0; i < argc; i++) {
+      const len = view.getUint32(off, true);
+      off += 4;
+      this.starts[i] = off;
+      off += len;
+      this.ends[i] = off;
+    }
+  }
+
+  /** Set from JS values (scripts, internal commands, tests). */
+  setFrom(values: ReadonlyArray<string | Uint8Array>): void {
+    let total = 0;
+    for (const v of values) total += typeof v === 'string' ? v.length : v.length;
+    const buf = Buffer.allocUnsafe(total);
+    if (values.length > this.starts.length) {
+      let n = this.starts.length;
+      while (n < values.length) n *= 2;
+      this.starts = new Int32Array(n);
+      this.ends = new Int32Array(n);
+    }
+    let off = 0;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      this.starts[i] = off;
+      if (typeof v === 'string') off += buf.latin1Write(v, off);
+      else {
+        buf.set(v, off);
+        off += v.length;
+      }
+      this.ends[i] = off;
+    }
+    this.bytes = buf;
+    this.count = values.length;
+  }
+
+  len(i: number): number {
+    return this.ends[i] - this.starts[i];
+  }
+
+  /** Argument as a latin1 string: one JS char per byte, so any bytes round-trip. */
+  str(i: number): string {
+    return latin1(this.bytes, this.starts[i], this.ends[i]);
+  }
+
+  /** Zero-copy view, valid only while the command runs. */
+  view(i: number): Uint8Array {
+    return this.bytes.subarray(this.starts[i], this.ends[i]);
+  }
+
+  /** Case-insensitive comparison with an ASCII lowercase word (option parsing without allocation). */
+  is(i: number, lowerWord: string): boolean {
+    const s = this.starts[i];
+    const n = this.ends[i] - s;
+    if (n !== lowerWord.length) return false;
+    const b = this.bytes;
+    for (let k = 0; k < n; k++) {
+      let c = b[s + k];
+      if (c >= 65 && c <= 90) c |= 0x20;
+      if (c !== lowerWord.charCodeAt(k)) return false;
+    }
+    return true;
+  }
+
+  /** Lower-cased argument (for option and sub-command names). */
+  lower(i: number): string {
+    return this.str(i).toLowerCase();
+  }
+
+  all(): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.count; i++) out.push(this.str(i));
+    return out;
+  }
+}
+
+/** Below V8's cons-string threshold (13) concatenation yields flat strings, cheaper than a native call. */
+const SHORT = 12;
+
+/** Bytes → latin1 JS string. Short strings are built directly: cheaper than a native call. */
+export function latin1(bytes: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  if (n <= SHORT) {
+    switch (n) {
+      case 0:
+        return '';
+      case 1:
+        return String.fromCharCode(bytes[start]);
+      case 2:
+        return String.fromCharCode(bytes[start], bytes[start + 1]);
+      case 3:
+        return String.fromCharCode(bytes[start], bytes[start + 1], bytes[start + 2]);
+      default: {
+        let s = '';
+        for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
+        return s;
+      }
+    }
+  }
+  if (bytes instanceof Buffer) return bytes.latin1Slice(start, end);
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, n).latin1Slice(0, n);
+}

@@ -1,0 +1,88 @@
+import t from 'tap';
+import { RequestParser, ParseResult, splitArgs } from '../../src/protocol/request-parser.js';
+
+const limits = { maxBulkLen: 512 * 1024 * 1024, queryBufferLimit: 1024 * 1024 * 1024 };
+
+function parseAll(chunks: Buffer[], l = limits): { cmds: string[][]; error: string } {
+  const p = new RequestParser(l);
+  const cmds: string[][] = [];
+  for (const c of chunks) {
+    p.feed(c);
+    for (;;) {
+      const r = p.next();
+      if (r === ParseResult.NeedMore) break;
+      if (r === ParseResult.Error) return { cmds, error: p.error };
+      const argv: string[] = [];
+      for (let i = 0; i < p.argc; i++) argv.push(p.args.latin1Slice(p.starts[i], p.ends[i]));
+      cmds.push(argv);
+    }
+  }
+  return { cmds, error: '' };
+}
+
+t.test('multibulk, pipelined', (t) => {
+  const r = parseAll([Buffer.from('*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n')]);
+  t.same(r.cmds, [['GET', 'k'], ['SET', 'k', '']]);
+  t.end();
+});
+
+t.test('split at every byte boundary gives the same commands', (t) => {
+  const wire = Buffer.from('*3\r\n$3\r\nSET\r\n$5\r\nhello\r\n$11\r\nwor\r\nld\x00\xffxx\r\nPING\r\n*1\r\n$4\r\nPING\r\n', 'latin1');
+  for (let cut = 1; cut < wire.length; cut++) {
+    const r = parseAll([wire.subarray(0, cut), wire.subarray(cut)]);
+    t.same(r.cmds, [['SET', 'hello', 'wor\r\nld\x00\xffxx'], ['PING'], ['PING']], `cut at ${cut}`);
+  }
+  // One byte at a time.
+  const bytes = [...wire].map((b) => Buffer.from([b]));
+  t.same(parseAll(bytes).cmds.length, 3);
+  t.end();
+});
+
+t.test('inline commands with quotes and escapes', (t) => {
+  const r = parseAll([Buffer.from('set "a b" \'c d\' "\\x41\\n"\r\n\r\nping\n')]);
+  t.same(r.cmds, [['set', 'a b', 'c d', 'A\n'], ['ping']]);
+  t.equal(parseAll([Buffer.from('set "abc\r\n')]).error, 'unbalanced quotes in request');
+  t.end();
+});
+
+t.test('protocol errors use Redis wording', (t) => {
+  t.equal(parseAll([Buffer.from('*2\r\n+3\r\n')]).error, "expected '$', got '+'");
+  t.equal(parseAll([Buffer.from('*x\r\n')]).error, 'invalid multibulk length');
+  t.equal(parseAll([Buffer.from('*1048577\r\n')]).error, 'invalid multibulk length');
+  t.equal(parseAll([Buffer.from('*1\r\n$-5\r\n')]).error, 'invalid bulk length');
+  t.equal(parseAll([Buffer.from('*1\r\n$100\r\n')], { ...limits, maxBulkLen: 10 }).error, 'invalid bulk length');
+  t.equal(parseAll([Buffer.alloc(70 * 1024, 97)]).error, 'too big inline request');
+  t.end();
+});
+
+t.test('*0 and empty lines are skipped', (t) => {
+  t.same(parseAll([Buffer.from('*0\r\n\r\n*1\r\n$4\r\nPING\r\n')]).cmds, [['PING']]);
+  t.end();
+});
+
+t.test('a large bulk arriving in many chunks is joined once and parsed', (t) => {
+  const big = Buffer.alloc(1_000_000, 120);
+  const wire = Buffer.concat([Buffer.from(`*2\r\n$4\r\nECHO\r\n$${big.length}\r\n`), big, Buffer.from('\r\n')]);
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < wire.length; i += 65536) chunks.push(wire.subarray(i, i + 65536));
+  const r = parseAll(chunks);
+  t.equal(r.cmds.length, 1);
+  t.equal(r.cmds[0][1].length, big.length);
+  t.end();
+});
+
+t.test('query buffer limit', (t) => {
+  const r = parseAll([Buffer.from('*2\r\n$4\r\nECHO\r\n$1000\r\n'), Buffer.alloc(500)], { ...limits, queryBufferLimit: 100 });
+  t.equal(r.error, 'query buffer limit');
+  t.end();
+});
+
+t.test('splitArgs matches sdssplitargs', (t) => {
+  const s = (x: string) => splitArgs(Buffer.from(x, 'latin1'), 0, x.length)?.map((b) => b.toString('latin1')) ?? null;
+  t.same(s('  a  b  '), ['a', 'b']);
+  t.same(s('"a"b'), null, 'closing quote must be followed by space');
+  t.same(s("'it\\'s'"), ["it's"]);
+  t.same(s('"\\t\\r\\a"'), ['\t\r\x07']);
+  t.same(s(''), []);
+  t.end();
+});
