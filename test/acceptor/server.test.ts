@@ -1,0 +1,198 @@
+import t from 'tap';
+import { withServer, client, RawConn, keysByShard } from '../helpers/server.js';
+
+const srv = await withServer({ shards: 2 });
+t.teardown(() => srv.close());
+const [s0, s1] = keysByShard(2, 4);
+
+t.test('basic commands through a real client library', async (t) => {
+  const r = client(srv);
+  t.teardown(() => r.disconnect());
+  t.equal(await r.ping(), 'PONG');
+  t.equal(await r.set('greeting', 'hello'), 'OK');
+  t.equal(await r.get('greeting'), 'hello');
+  t.equal(await r.incr('counter'), 1);
+  t.equal(await r.incrby('counter', 41), 42);
+  t.same(await r.mget('greeting', 'counter', 'missing'), ['hello', '42', null]);
+});
+
+t.test('binary-safe keys and values, every byte value', async (t) => {
+  const r = client(srv);
+  t.teardown(() => r.disconnect());
+  const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+  const key = Buffer.concat([Buffer.from('bin:'), all.subarray(0, 32)]);
+  await r.set(key, all);
+  t.same(await r.getBuffer(key), all);
+  t.equal(await r.strlen(key), 256);
+});
+
+t.test('pipelined replies keep request order across shards', async (t) => {
+  const c = await RawConn.connect(srv.port);
+  t.teardown(() => c.close());
+  let wire = '';
+  const expected: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const k = i % 2 === 0 ? s0[i % 4] : s1[i % 4];
+    wire += `*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$${String(i).length}\r\n${i}\r\n`;
+    wire += `*2\r\n$3\r\nGET\r\n$${k.length}\r\n${k}\r\n`;
+    wire += 'PING\r\n';
+    expected.push('+OK\r\n', `$${String(i).length}\r\n${i}\r\n`, '+PONG\r\n');
+  }
+  c.write(wire);
+  t.equal(await c.read(600), expected.join(''));
+});
+
+t.test('MSET/MGET/DEL/EXISTS spanning shards', async (t) => {
+  const c = await RawConn.connect(srv.port);
+  t.teardown(() => c.close());
+  t.equal(await c.call('MSET', s0[0], 'a', s1[0], 'b', s0[1], 'c', s1[1], 'd'), '+OK\r\n');
+  t.equal(await c.call('MGET', s1[1], s0[0], 'nokey', s1[0], s0[1]), '*5\r\n$1\r\nd\r\n$1\r\na\r\n$-1\r\n$1\r\nb\r\n$1\r\nc\r\n');
+  t.equal(await c.call('EXISTS', s0[0], s1[0], s0[0], 'nokey'), ':3\r\n');
+  t.equal(await c.call('DEL', s0[0], s1[0], 'nokey'), ':2\r\n');
+  t.equal(await c.call('MSET', s0[0]), "-ERR wrong number of arguments for 'mset' command\r\n");
+});
+
+t.test('cross-shard RENAME, COPY, MSETNX, RENAMENX are atomic and exact', async (t) => {
+  const c = await RawConn.connect(srv.port);
+  t.teardown(() => c.close());
+  await c.call('SET', s0[2], 'v1');
+  await c.call('PEXPIRE', s0[2], '100000');
+  t.equal(await c.call('RENAME', s0[2], s1[2]), '+OK\r\n');
+  t.equal(await c.call('EXISTS', s0[2]), ':0\r\n');
+  t.equal(await c.call('GET', s1[2]), '$2\r\nv1\r\n');
+  const ttl = Number((await c.call('PTTL', s1[2])).slice(1, -2));
+  t.ok(ttl > 90000 && ttl <= 100000, `TTL moved with the key (${ttl})`);
+  t.equal(await c.call('RENAME', 'nosuch', s1[2]), '-ERR no such key\r\n');
+  t.equal(await c.call('COPY', s1[2], s0[3]), ':1\r\n');
+  t.equal(await c.call('COPY', s1[2], s0[3]), ':0\r\n');
+  t.equal(await c.call('GET', s0[3]), '$2\r\nv1\r\n');
+  t.equal(await c.call('RENAMENX', s0[3], s1[2]), ':0\r\n');
+  t.equal(await c.call('MSETNX', s0[3], 'x', 'fresh1', 'y'), ':0\r\n');
+  t.equal(await c.call('EXISTS', 'fresh1'), ':0\r\n', 'MSETNX wrote nothing');
+  await c.call('DEL', 'fresh1', 'fresh2', 'fresh3');
+  t.equal(await c.call('MSETNX', 'fresh1', '1', 'fresh2', '2', 'fresh3', '3'), ':1\r\n');
+  t.equal(await c.call('MGET', 'fresh1', 'fresh2', 'fresh3'), '*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n');
+});
+
+t.test('errors are Redis byte for byte', async (t) => {
+  const c = await RawConn.connect(srv.port);
+  t.teardown(() => c.close());
+  t.equal(await c.call('NOSUCH', 'a', 'b'), "-ERR unknown command 'NOSUCH', with args beginning with: 'a' 'b' \r\n");
+  t.equal(await c.call('GET'), "-ERR wrong number of arguments for 'get' command\r\n");
+  t.equal(await c.call('CONFIG', 'NOPE'), "-ERR unknown subcommand 'NOPE'. Try CONFIG HELP.\r\n");
+  t.equal(await c.call('CONFIG'), "-ERR wrong number of arguments for 'config' command\r\n");
+  t.equal(await c.call('CONFIG', 'GET'), "-ERR wrong number of arguments for 'config|get' command\r\n");
+  t.equal(await c.call('SELECT', '16'), '-ERR DB index is out of range\r\n');
+  t.equal(await c.call('SELECT', 'x'), '-ERR value is not an integer or out of range\r\n');
+});
+
+t.test('SELECT isolates databases on every shard', async (t) => {
+  const c = await RawConn.connect(srv.port);
+  t.teardown(() => c.close());
+  await c.call('SET', s0[0], 'db0');
+  t.equal(await c.call('SELECT', '3'), '+OK\r\n');
+  t.equal(await c.call('GET', s0[0]), '$-1\r\n');
+  await c.call('SET', s0[0], 'db3');
+  t.equal(await c.call('SELECT', '0'), '+OK\r\n');
+  t.equal(await c.call('GET', s0[0]), '$3\r\ndb0\r\n');
+});
+
+t.test('protocol error replies then closes, like Redis', async (t) => {
+  const c = await RawConn.connect(srv.port);
+  c.write('*1\r\n+PING\r\n');
+  t.equal(await c.read(), "-ERR Protocol error: expected '$', got '+'\r\n");
+  t.ok(await c.waitClosed(), 'connection closed');
+});
+
+t.test('QUIT replies OK then closes', async (t) => {
+  const c = await RawConn.connect(srv.port);
+  t.equal(await c.call('QUIT'), '+OK\r\n');
+  t.ok(await c.waitClosed());
+});
+
+t.test('HELLO 3 switches to RESP3', async (t) => {
+  const c = await RawConn.connect(srv.port);
+  t.teardown(() => c.close());
+  const hello = await c.call('HELLO', '3');
+  t.match(hello, /^%7\r\n\$6\r\nserver\r\n\$5\r\nredis\r\n\$7\r\nversion\r\n\$6\r\n7\.0\.15\r\n\$5\r\nproto\r\n:3\r\n/);
+  t.equal(await c.call('GET', 'nosuchkey'), '_\r\n');
+  t.equal(await c.call('HELLO', '4'), '-NOPROTO unsupported protocol version\r\n');
+});
+
+t.test('inline commands', async (t) => {
+  const c = await RawConn.connect(srv.port);
+  t.teardown(() => c.close());
+  c.write('SET inline "hello world"\r\nGET inline\r\n');
+  t.equal(await c.read(2), '+OK\r\n$11\r\nhello world\r\n');
+});
+
+t.test('CLIENT SETNAME/GETNAME/ID and REPLY OFF', async (t) => {
+  const c = await RawConn.connect(srv.port);
+  t.teardown(() => c.close());
+  t.equal(await c.call('CLIENT', 'SETNAME', 'worker-1'), '+OK\r\n');
+  t.equal(await c.call('CLIENT', 'GETNAME'), '$8\r\nworker-1\r\n');
+  t.equal(await c.call('CLIENT', 'SETNAME', 'a b'), '-ERR Client names cannot contain spaces, newlines or special characters.\r\n');
+  t.match(await c.call('CLIENT', 'ID'), /^:\d+\r\n$/);
+  c.send('CLIENT', 'REPLY', 'OFF');
+  c.send('SET', 'quiet', '1');
+  c.send('CLIENT', 'REPLY', 'ON');
+  t.equal(await c.read(), '+OK\r\n', 'only the REPLY ON answer arrives');
+  t.equal(await c.call('GET', 'quiet'), '$1\r\n1\r\n');
+});
+
+t.test('AUTH and NOAUTH with requirepass', async (t) => {
+  const sec = await withServer({ shards: 1, requirepass: 'sesame' });
+  t.teardown(() => sec.close());
+  const c = await RawConn.connect(sec.port);
+  t.teardown(() => c.close());
+  t.equal(await c.call('GET', 'x'), '-NOAUTH Authentication required.\r\n');
+  t.equal(await c.call('AUTH', 'wrong'), '-WRONGPASS invalid username-password pair or user is disabled.\r\n');
+  t.equal(await c.call('AUTH', 'sesame'), '+OK\r\n');
+  t.equal(await c.call('GET', 'x'), '$-1\r\n');
+});
+
+t.test('SCAN walks every shard and returns each key exactly once', async (t) => {
+  const c = await RawConn.connect(srv.port);
+  t.teardown(() => c.close());
+  await c.call('SELECT', '5');
+  const want = new Set<string>();
+  for (let i = 0; i < 300; i++) {
+    want.add(`scan:${i}`);
+    c.send('SET', `scan:${i}`, 'x');
+  }
+  await c.read(300);
+  const seen: string[] = [];
+  let cursor = '0';
+  do {
+    const raw = await c.call('SCAN', cursor, 'COUNT', '37');
+    const lines = raw.split('\r\n');
+    cursor = lines[2];
+    for (let i = 5; i < lines.length - 1; i += 2) seen.push(lines[i]);
+  } while (cursor !== '0');
+  t.equal(seen.length, 300);
+  t.same(new Set(seen), want);
+});
+
+t.test('KEYS, DBSIZE, FLUSHDB combine every shard', async (t) => {
+  const c = await RawConn.connect(srv.port);
+  t.teardown(() => c.close());
+  await c.call('SELECT', '7');
+  await c.call('MSET', s0[0], '1', s1[0], '2');
+  t.equal(await c.call('DBSIZE'), ':2\r\n');
+  const keys = (await c.call('KEYS', '*')).split('\r\n').filter((l, i) => i % 2 === 0 && i > 0);
+  t.same(keys.sort(), [s0[0], s1[0]].sort());
+  t.equal(await c.call('FLUSHDB'), '+OK\r\n');
+  t.equal(await c.call('DBSIZE'), ':0\r\n');
+});
+
+t.test('INFO reports keyspace and stats from all shards', async (t) => {
+  const c = await RawConn.connect(srv.port);
+  t.teardown(() => c.close());
+  await c.call('SELECT', '9');
+  await c.call('MSET', s0[0], '1', s1[0], '2', s1[1], '3');
+  const info = await c.call('INFO', 'keyspace');
+  t.match(info, /db9:keys=3,expires=0/);
+  const all = await c.call('INFO');
+  t.match(all, /redis_version:7\.0\.15/);
+  t.match(all, /ferrous_version:/);
+});
