@@ -107,10 +107,10 @@ export class Client implements ReplySink {
   }
 
   /** Reserve the next reply slot; the returned tag goes into the request frame. */
-  nextTag(): number {
+  nextTag(discardable = true): number {
     let tag = this.seqIssued;
     this.seqIssued = (this.seqIssued + 1) & SEQ_MASK;
-    if (this.replyMode !== ReplyMode.On) {
+    if (discardable && this.replyMode !== ReplyMode.On) {
       tag |= DISCARD_REPLY;
       if (this.replyMode === ReplyMode.Skip) this.replyMode = ReplyMode.On;
     }

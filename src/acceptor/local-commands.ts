@@ -54,7 +54,7 @@ function def(name: string, h: LocalHandler): void {
 const isImplemented = (name: string): boolean => isClientVisible(name);
 
 function helpReply(w: ReplyWriter, parent: string, lines: string[]): void {
-  const all = [`${parent} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`, ...lines, 'HELP', '    Print this help.'];
+  const all = [`${parent} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`, ...lines, 'HELP', '    Prints this help.'];
   w.array(all.length);
   for (const l of all) w.simple(l);
 }
@@ -382,8 +382,6 @@ def('client|help', ({ w }) =>
     '      Kill connections authenticated by <username>.',
     '    * SKIPME (YES|NO)',
     '      Skip killing current connection (default: yes).',
-    '    * ID <client-id>',
-    '      Kill connections by client id.',
     'LIST [options ...]',
     '    Return information about client connections. Options:',
     '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',

@@ -100,8 +100,18 @@ export function runAcrossShards(
   const lock = new ShardLock(set, shardIdx, () => {
     const payloads: Buffer[] = [];
     let waiting = foreign.size;
+    let failed: Buffer | null = null;
     const exported = new CallbackSink((reply) => {
-      if (isError(reply)) throw new Error(`cross-shard export failed: ${reply.toString('latin1')}`);
+      // An internal step failing must not take the acceptor down: the client gets the error.
+      if (isError(reply)) failed ??= reply;
+      if (failed !== null) {
+        if (--waiting === 0) {
+          lock.release();
+          set.publishAll();
+          done(failed);
+        }
+        return;
+      }
       // Bulk string: the serialized entries.
       const h = aggregateHeader(reply, 0);
       payloads.push(reply.subarray(h.first, h.first + h.count));
@@ -117,6 +127,12 @@ export function runAcrossShards(
     function runHome(): void {
       const args: (string | Buffer)[] = ['__run_foreign', String(spec.index), String(payloads.length), ...payloads, ...argv];
       const sink = new CallbackSink((reply) => {
+        if (isError(reply)) {
+          lock.release();
+          set.publishAll();
+          done(reply);
+          return;
+        }
         // *2 [bulk: the command's reply] [array of (shard, payload) write-backs]
         const outer = aggregateHeader(reply, 0);
         const replyHdr = aggregateHeader(reply, outer.first);

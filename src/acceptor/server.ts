@@ -365,8 +365,9 @@ export class Server extends EventEmitter implements ClientHost {
       const idx = keyIndices(spec, p.argc);
       let cross = false;
       for (const i of idx) if (this.shardOfArg(buf, p.starts[i], p.ends[i]) !== shard) cross = true;
-      const extraDb = spec.name === 'copy' ? copyTargetDb(buf, p.starts, p.ends, p.argc) : null;
-      if (cross) {
+      const extraDb = spec.name === 'copy' ? copyTargetDb(buf, p.starts, p.ends, p.argc, this.config.getInt('databases')) : null;
+      // An invalid COPY … DB n is rejected by the home shard before it touches the destination.
+      if (cross && extraDb !== -1) {
         const keys: KeyRef[] = idx.map((i, n) => ({
           db: n === 1 && extraDb !== null ? extraDb : client.db,
           key: buf.latin1Slice(p.starts[i], p.ends[i]),
@@ -456,8 +457,8 @@ export class Server extends EventEmitter implements ClientHost {
       client.deliverBuffer(buf, tag);
       this.flushOutput();
     };
-    const cursorStr = a.str(1);
-    if (!/^\d+$/.test(cursorStr) || BigInt(cursorStr) > 18446744073709551615n) {
+    const cursor = parseScanCursor(a.str(1));
+    if (cursor === null) {
       reply(Buffer.from('-ERR invalid cursor\r\n'));
       return;
     }
@@ -487,42 +488,51 @@ export class Server extends EventEmitter implements ClientHost {
       }
     }
     const n = this.shards.count;
-    const cursor = BigInt(cursorStr);
     let shard = Number(cursor % BigInt(n));
     let local = Number(cursor / BigInt(n));
+    if (local > 0x3fffffff) local = 0; // not a cursor we handed out: restart that shard's walk
     const scanSpec = commandByName('__scan');
     const db = client.db;
-    const step = () => {
+    const found: Buffer[] = [];
+    let foundCount = 0;
+    // Walk shards in order; when one finishes before COUNT keys were examined, carry on with the next
+    // in the same call, so a small keyspace comes back in one reply with cursor 0, as in Redis.
+    const step = (budget: number) => {
       const sink = {
         deliver: (bytes: Uint8Array, start: number, end: number) => {
           const b = Buffer.from(bytes.subarray(start, end));
           const outer = aggregateHeader(b, 0);
-          const cEnd = skipValue(b, outer.first);
           const ch = aggregateHeader(b, outer.first);
           const nextLocal = Number(b.latin1Slice(ch.first, ch.first + ch.count));
-          const keysPart = b.subarray(cEnd);
+          const keysHdr = aggregateHeader(b, skipValue(b, outer.first));
+          found.push(b.subarray(keysHdr.first));
+          foundCount += keysHdr.count;
           let next: bigint;
           if (nextLocal !== 0) next = BigInt(nextLocal) * BigInt(n) + BigInt(shard);
-          else if (shard + 1 < n) next = BigInt(shard + 1);
-          else next = 0n;
+          else if (shard + 1 < n) {
+            shard++;
+            local = 0;
+            if (foundCount < count) {
+              step(count - foundCount);
+              return;
+            }
+            next = BigInt(shard);
+          } else next = 0n;
           const ns = String(next);
-          reply(Buffer.concat([Buffer.from(`*2\r\n$${ns.length}\r\n${ns}\r\n`), keysPart]));
+          reply(Buffer.concat([Buffer.from(`*2\r\n$${ns.length}\r\n${ns}\r\n*${foundCount}\r\n`), ...found]));
         },
       };
       this.shards.shards[shard].sendSimple(null, sink, scanSpec.index, db, client.id, 0, 0, [
         '__scan',
         String(db),
         String(local),
-        String(count),
+        String(budget),
         pattern,
         type,
       ]);
+      this.shards.publishAll();
     };
-    if (shard >= n) {
-      shard = 0;
-      local = 0;
-    }
-    step();
+    step(count);
   }
 
   /** The current command's arguments as an Args view (no copy). */
@@ -538,7 +548,8 @@ export class Server extends EventEmitter implements ClientHost {
 
   private runLocal(client: Client, spec: CommandSpec): void {
     const handler = localHandler(spec.name);
-    const tag = client.nextTag();
+    // CLIENT REPLY decides about replies itself (ON answers even while replies are off).
+    const tag = client.nextTag(spec.name !== 'client|reply');
     const w = this.writer;
     w.reset(client.resp === 3);
     if (handler === undefined) {
@@ -633,13 +644,27 @@ export function unknownCommandError(buf: Buffer, starts: Int32Array, ends: Int32
   return `ERR unknown command '${name}', with args beginning with: ${args}`.replace(/[\r\n]/g, ' ');
 }
 
-/** COPY src dst DB n: the destination database, when given and valid. */
-function copyTargetDb(buf: Buffer, starts: Int32Array, ends: Int32Array, argc: number): number | null {
-  for (let i = 3; i + 1 < argc; i++) {
+/** SCAN's cursor as Redis reads it (strtoull: optional sign, negative values wrap); null if invalid. */
+export function parseScanCursor(s: string): bigint | null {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(s);
+  if (m === null) return null;
+  const v = BigInt(m[2]);
+  if (v > 0xffffffffffffffffn) return null;
+  return m[1] === '-' ? (0x10000000000000000n - v) % 0x10000000000000000n : v;
+}
+
+/** COPY src dst DB n: the destination database; null when not given, -1 when invalid. */
+function copyTargetDb(buf: Buffer, starts: Int32Array, ends: Int32Array, argc: number, databases: number): number | null {
+  let db: number | null = null;
+  for (let i = 3; i < argc; i++) {
     if (buf.latin1Slice(starts[i], ends[i]).toLowerCase() === 'db') {
-      const v = Number(buf.latin1Slice(starts[i + 1], ends[i + 1]));
-      return Number.isInteger(v) && v >= 0 ? v : null;
+      if (i + 1 >= argc) return -1;
+      const s = buf.latin1Slice(starts[i + 1], ends[i + 1]);
+      const v = Number(s);
+      if (!/^-?\d+$/.test(s) || !Number.isInteger(v) || v < 0 || v >= databases) return -1;
+      db = v;
+      i++;
     }
   }
-  return null;
+  return db;
 }
