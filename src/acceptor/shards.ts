@@ -39,8 +39,8 @@ interface HeldFrame {
   barrier: LockOwner | null;
 }
 
-const REQUEST_RING_BYTES = 8 * 1024 * 1024;
-const REPLY_RING_BYTES = 8 * 1024 * 1024;
+const REQUEST_RING_BYTES = 2 * 1024 * 1024;
+const REPLY_RING_BYTES = 2 * 1024 * 1024;
 const EMPTY_ARGS: ArgSource = { buf: new Uint8Array(0), starts: [], ends: [] };
 
 export class ShardHandle {
@@ -350,6 +350,7 @@ export interface ShardSetOptions {
   onBarrierGranted: (owner: LockOwner) => void;
 }
 
+const YOUNG_GEN_MB = Number(process.env.FERROUS_YOUNG_GEN_MB ?? 8);
 export const HOLD_PAUSE_BYTES = 4 * 1024 * 1024;
 const SYNC_WAIT_MS = Number(process.env.FERROUS_SYNC_WAIT_MS ?? 0.5);
 
@@ -382,7 +383,14 @@ export class ShardSet {
               replyRing: s.buffers.replyRing,
               port: s.workerPort,
             };
-            const w = new Worker(workerUrl, { workerData: data, transferList: [s.workerPort], name: `shard-${s.index}` });
+            const w = new Worker(workerUrl, {
+              workerData: data,
+              transferList: [s.workerPort],
+              name: `shard-${s.index}`,
+              // A small young generation: a shard's garbage is short-lived request data, and V8's
+              // default (three 16 MB semi-spaces) would cost RSS per shard for nothing.
+              resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GEN_MB },
+            });
             s.worker = w;
             w.once('online', () => resolve());
             w.on('error', (err) => {
