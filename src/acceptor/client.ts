@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import { RequestParser, type ParserLimits } from '../protocol/request-parser.js';
 import type { ReplySink } from './shards.js';
+import type { CommandSpec } from '../shared/command-table.js';
 
 /** Tag bit set on commands whose reply must be dropped (CLIENT REPLY OFF / SKIP). */
 export const DISCARD_REPLY = 0x80000000;
@@ -15,37 +16,24 @@ const SEQ_MASK = 0x7fffffff;
  * Reply bytes are copied out of the shared ring into a bump arena; sockets write views of it. An arena is
  * never reused, so in-flight writes stay valid; it is collected once its views are written.
  */
-class OutputArena {
-  private buf = Buffer.allocUnsafeSlow(64 * 1024);
-  private pos = 0;
+const ARENA_BYTES = 256 * 1024;
+let arenaBuf = Buffer.allocUnsafeSlow(ARENA_BYTES);
+let arenaPos = 0;
 
-  copy(bytes: Uint8Array, start: number, end: number): Buffer {
-    const n = end - start;
-    if (this.pos + n > this.buf.length) {
-      this.buf = Buffer.allocUnsafeSlow(Math.max(64 * 1024, n));
-      this.pos = 0;
-    }
-    const at = this.pos;
-    if (n <= 32) for (let i = 0; i < n; i++) this.buf[at + i] = bytes[start + i];
-    else this.buf.set(bytes.subarray(start, end), at);
-    this.pos += n;
-    return this.buf.subarray(at, at + n);
-  }
-
-  /** Extends `prev` in place when it ends where the arena's free space starts (consecutive replies). */
-  tryExtend(prev: Buffer, bytes: Uint8Array, start: number, end: number): Buffer | null {
-    const n = end - start;
-    if (prev.buffer !== this.buf.buffer || prev.byteOffset + prev.length !== this.buf.byteOffset + this.pos) return null;
-    if (this.pos + n > this.buf.length) return null;
-    const at = this.pos;
-    if (n <= 32) for (let i = 0; i < n; i++) this.buf[at + i] = bytes[start + i];
-    else this.buf.set(bytes.subarray(start, end), at);
-    this.pos += n;
-    return Buffer.from(prev.buffer, prev.byteOffset, prev.length + n);
-  }
+function arenaCopy(bytes: Uint8Array, start: number, end: number): void {
+  const n = end - start;
+  const at = arenaPos;
+  if (n <= 32) for (let i = 0; i < n; i++) arenaBuf[at + i] = bytes[start + i];
+  else arenaBuf.set(bytes.subarray(start, end), at);
+  arenaPos = at + n;
 }
 
-const arena = new OutputArena();
+function arenaReserve(n: number): void {
+  if (arenaPos + n > arenaBuf.length) {
+    arenaBuf = Buffer.allocUnsafeSlow(Math.max(ARENA_BYTES, n));
+    arenaPos = 0;
+  }
+}
 
 export const enum ReplyMode {
   On = 0,
@@ -72,6 +60,9 @@ export class Client implements ReplySink {
   readonly createdAt = Date.now();
   lastInteraction = Date.now();
   lastCommand = 'NULL';
+  /** Bytes and table entry of the last command name this client sent (lookup cache). */
+  lastName: Buffer | null = null;
+  lastSpec: CommandSpec | null = null;
   replyMode = ReplyMode.On;
   noEvict = false;
   noTouch = false;
@@ -79,8 +70,11 @@ export class Client implements ReplySink {
   private seqIssued = 0;
   private seqWritten = 0;
   private stash: Map<number, Buffer> | null = null;
-  /** Pending output for this turn. */
+  /** Pending output for this turn: finished runs, plus the current run [outStart, outEnd) of outBuf. */
   private out: Buffer[] = [];
+  private outBuf: Buffer | null = null;
+  private outStart = 0;
+  private outEnd = 0;
   private outQueued = false;
   closed = false;
   /** Close once the reply with this sequence number has been written (QUIT, protocol errors). */
@@ -158,16 +152,17 @@ export class Client implements ReplySink {
     }
   }
 
+  /** Append reply bytes; consecutive replies to this client extend one run of the arena. */
   private emit(bytes: Uint8Array, start: number, end: number): void {
-    const out = this.out;
-    if (out.length > 0) {
-      const ext = arena.tryExtend(out[out.length - 1], bytes, start, end);
-      if (ext !== null) {
-        out[out.length - 1] = ext;
-        return;
-      }
+    const n = end - start;
+    arenaReserve(n);
+    if (this.outBuf !== arenaBuf || this.outEnd !== arenaPos) {
+      if (this.outBuf !== null) this.out.push(this.outBuf.subarray(this.outStart, this.outEnd));
+      this.outBuf = arenaBuf;
+      this.outStart = arenaPos;
     }
-    out.push(arena.copy(bytes, start, end));
+    arenaCopy(bytes, start, end);
+    this.outEnd = arenaPos;
     if (!this.outQueued) {
       this.outQueued = true;
       this.host.markOutput(this);
@@ -177,14 +172,21 @@ export class Client implements ReplySink {
   /** Write everything emitted this turn in one socket write. */
   flush(): void {
     this.outQueued = false;
-    const out = this.out;
-    if (out.length === 0 || this.closed) {
-      out.length = 0;
+    const run = this.outBuf;
+    if (run === null || this.closed) {
+      this.out.length = 0;
+      this.outBuf = null;
       return;
     }
-    if (out.length === 1) this.socket.write(out[0]);
-    else this.socket.write(Buffer.concat(out));
-    out.length = 0;
+    const last = run.subarray(this.outStart, this.outEnd);
+    this.outBuf = null;
+    const out = this.out;
+    if (out.length === 0) this.socket.write(last);
+    else {
+      out.push(last);
+      this.socket.write(Buffer.concat(out));
+      out.length = 0;
+    }
   }
 
   /** Close the connection after the reply with `tag` (already issued) is written. */

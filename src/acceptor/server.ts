@@ -50,8 +50,6 @@ const SHARD_CONFIG_KEYS: Record<string, string> = {
   'active-expire-effort': 'activeExpireEffort',
 };
 
-const PUBLISH_PER_READ = process.env.FERROUS_PUBLISH !== 'tick';
-
 export class Server extends EventEmitter implements ClientHost {
   readonly shards: ShardSet;
   readonly clients = new Map<number, Client>();
@@ -217,8 +215,8 @@ export class Server extends EventEmitter implements ClientHost {
     const parser = client.parser;
     parser.feed(chunk);
     this.processInput(client);
-    if (PUBLISH_PER_READ) this.shards.publishAll();
-    else this.shards.schedulePublish();
+    // Publish once per event-loop turn, after every socket read of the turn (one wake-up per batch).
+    this.shards.schedulePublish();
   }
 
   private processInput(client: Client): void {
@@ -268,7 +266,29 @@ export class Server extends EventEmitter implements ClientHost {
 
   // ------------------------------------------------------------------ dispatch
 
-  private lookup(buf: Buffer, start: number, end: number): CommandSpec | null {
+  private lookup(buf: Buffer, start: number, end: number, client: Client): CommandSpec | null {
+    // Pipelines repeat the same command: compare the name's bytes with the client's previous one.
+    const last = client.lastName;
+    const n = end - start;
+    if (last !== null && last.length === n) {
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (buf[start + i] !== last[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return client.lastSpec;
+    }
+    const spec = this.lookupByName(buf, start, end);
+    if (n <= 32) {
+      client.lastName = Buffer.from(buf.subarray(start, end));
+      client.lastSpec = spec;
+    }
+    return spec;
+  }
+
+  private lookupByName(buf: Buffer, start: number, end: number): CommandSpec | null {
     const raw = buf.latin1Slice(start, end);
     let spec = this.nameCache.get(raw);
     if (spec === undefined) {
@@ -283,7 +303,7 @@ export class Server extends EventEmitter implements ClientHost {
     const p = client.parser;
     const buf = p.args;
     const argc = p.argc;
-    let spec = this.lookup(buf, p.starts[0], p.ends[0]);
+    let spec = this.lookup(buf, p.starts[0], p.ends[0], client);
     if (spec === null) {
       this.reject(client, null, unknownCommandError(buf, p.starts, p.ends, argc));
       return;

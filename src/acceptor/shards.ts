@@ -273,19 +273,24 @@ export class ShardHandle {
     }
     if (n > 0) {
       rep.release();
-      rep.notifyReleased();
       if (this.hold.length > 0) this.pump();
     }
     return n;
   }
 
-  /** Keep one Atomics.waitAsync armed on the reply ring; drain and re-arm whenever it fires. */
+  /**
+   * Make sure replies still owed by this shard will wake the acceptor: arm an Atomics.waitAsync on the
+   * reply ring (which also tells the shard to notify). Armed only while requests are outstanding, so a
+   * busy acceptor that collects replies on its own (publishAndCollect) costs the shard no notifies.
+   */
   armReplyWait(): void {
-    if (this.armed) return;
+    if (this.armed || this.outstanding === 0 || this.set.closed) return;
     const p = this.rep.sleepAsync();
     if (p === null) {
-      this.set.drainAll();
-      setImmediate(() => this.armReplyWait());
+      setImmediate(() => {
+        this.set.drainAll();
+        this.armReplyWait();
+      });
       return;
     }
     this.armed = true;
@@ -405,13 +410,18 @@ export class ShardSet {
           }),
       ),
     );
-    for (const s of this.shards) s.armReplyWait();
   }
 
-  /** Publish every shard that received frames since the last flush. */
-  publishAll(): void {
+  /**
+   * Publish every shard that received frames since the last flush. With `arm`, also make sure their
+   * replies will wake the acceptor (publishAndCollect passes false: it collects them itself first).
+   */
+  publishAll(arm = true): void {
     const d = this.dirtyShards;
-    for (let i = 0; i < d.length; i++) d[i].publish();
+    for (let i = 0; i < d.length; i++) {
+      d[i].publish();
+      if (arm) d[i].armReplyWait();
+    }
     d.length = 0;
   }
 
@@ -422,6 +432,7 @@ export class ShardSet {
       this.publishAll();
       this.opts.onRepliesDelivered();
     }
+    for (const s of this.shards) if (s.outstanding > 0) s.armReplyWait();
   }
 
   private publishScheduled = false;
@@ -447,7 +458,7 @@ export class ShardSet {
     const budget = SYNC_WAIT_MS;
     const seen = this.dirtyShards.map((s) => s.rep.signalValue());
     const targets = this.dirtyShards.slice();
-    this.publishAll();
+    this.publishAll(false);
     if (budget > 0) {
       for (let i = 0; i < targets.length; i++) {
         const s = targets[i];

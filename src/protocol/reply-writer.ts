@@ -89,7 +89,15 @@ export class ReplyWriter {
   }
 
   ok(): void {
-    this.simple('OK');
+    this.ensure(5);
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = 43; // +OK\r\n
+    b[p + 1] = 79;
+    b[p + 2] = 75;
+    b[p + 3] = 13;
+    b[p + 4] = 10;
+    this.pos = p + 5;
   }
 
   simple(s: string): void {

@@ -20,6 +20,8 @@ const SLEEPING = 2;
 const SIGNAL = 3;
 /** Bumped by the consumer whenever it releases space (the producer may wait for room on it). */
 const RELEASED = 4;
+/** Set by a producer parked waiting for room; the consumer notifies RELEASED only when it is set. */
+const PRODUCER_WAITING = 5;
 const CONTROL_WORDS = 16; // one cache line of padding between rings' hot words
 
 const WRAP = 0xffffffff;
@@ -147,10 +149,11 @@ export class Ring {
     return this.view.getUint32(payloadOff - FRAME_PREFIX, true);
   }
 
-  /** Hand the space of every frame read so far back to the producer. */
+  /** Hand the space of every frame read so far back to the producer (waking it if it waits for room). */
   release(): void {
     Atomics.store(this.ctl, TAIL, this.readPos | 0);
     Atomics.add(this.ctl, RELEASED, 1);
+    if (Atomics.load(this.ctl, PRODUCER_WAITING) !== 0) Atomics.notify(this.ctl, RELEASED);
   }
 
   isEmpty(): boolean {
@@ -195,8 +198,11 @@ export class Ring {
 
   /** Synchronous bounded park on the consumer side (acceptor, for a reply it expects very soon). */
   waitSync(seenSignal: number, timeoutMs: number): void {
+    // An Atomics.waitAsync may be armed too: leave the flag as it was so that waiter is still notified.
+    const prev = Atomics.load(this.ctl, SLEEPING);
     Atomics.store(this.ctl, SLEEPING, 1);
     if (this.isEmpty()) Atomics.wait(this.ctl, SIGNAL, seenSignal, timeoutMs);
+    Atomics.store(this.ctl, SLEEPING, prev);
   }
 
   markAwake(): void {
@@ -205,11 +211,8 @@ export class Ring {
 
   /** Producer side, synchronous: wait until the consumer releases space (used by shard workers). */
   waitForRoom(seenReleased: number, timeoutMs: number): void {
+    Atomics.store(this.ctl, PRODUCER_WAITING, 1);
     Atomics.wait(this.ctl, RELEASED, seenReleased, timeoutMs);
-  }
-
-  /** Wake a producer waiting in `waitForRoom`. */
-  notifyReleased(): void {
-    Atomics.notify(this.ctl, RELEASED);
+    Atomics.store(this.ctl, PRODUCER_WAITING, 0);
   }
 }
