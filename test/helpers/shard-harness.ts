@@ -46,6 +46,7 @@ export function runWith(shard: Shard, opts: RunOptions, ...argv: Array<string | 
   const resp3 = opts.resp3 ?? false;
   shard.args.setFrom(argv);
   shard.writer.reset(resp3);
+  shard.tick(); // the ring loop refreshes the cached clock per batch; direct calls do it per command
   shard.execute(spec.index, opts.db ?? 0, opts.connId ?? 1, resp3);
   return shard.writer.take().toString('latin1');
 }
