@@ -5,6 +5,7 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Server } from './server.js';
 import { REDIS_COMPAT_VERSION } from '../shared/config.js';
+import { COMMANDS } from '../shared/command-table.js';
 
 export const FERROUS_VERSION = '0.1.0';
 const RUN_ID = randomBytes(20).toString('hex');
@@ -200,7 +201,9 @@ export async function buildInfo(server: Server, requested: string[]): Promise<st
           merged.set(name, m);
         };
         for (const st of stats) for (const [name, c] of Object.entries(st.commands)) if (!name.startsWith('__')) add(name, c);
-        for (const [name, c] of server.stats.localCalls) add(name, c);
+        server.localStats.forEach((c, i) => {
+          if (c.calls > 0 || c.failed > 0) add(COMMANDS[i].name, c);
+        });
         for (const [name, r] of server.stats.rejectedCalls) add(name, { calls: 0, usec: 0, failed: 0 }, r);
         section(
           'Commandstats',

@@ -9,6 +9,7 @@ import { Args } from '../shared/frame.js';
 import { ParseResult } from '../protocol/request-parser.js';
 import { ReplyWriter, Err } from '../protocol/reply-writer.js';
 import {
+  COMMANDS,
   Combine,
   Route,
   arityOk,
@@ -39,8 +40,6 @@ export interface ServerStats {
   rejectedCalls: Map<string, number>;
   /** Errors produced by the acceptor, by error code. */
   errors: Map<string, number>;
-  /** Local command stats (commands answered by the acceptor). */
-  localCalls: Map<string, { calls: number; usec: number; failed: number }>;
 }
 
 /** Shard configuration values, by config name → ShardConfig field. */
@@ -49,6 +48,8 @@ const SHARD_CONFIG_KEYS: Record<string, string> = {
   hz: 'hz',
   'active-expire-effort': 'activeExpireEffort',
 };
+
+const FLUSH_PER_TURN = process.env.FERROUS_FLUSH !== 'tick';
 
 export class Server extends EventEmitter implements ClientHost {
   readonly shards: ShardSet;
@@ -62,6 +63,10 @@ export class Server extends EventEmitter implements ClientHost {
   private outputScheduled = false;
   private readonly pausedClients = new Set<Client>();
   private cron: NodeJS.Timeout | null = null;
+  /** Reused for every local command (no allocation per command). */
+  private readonly localCtx: LocalContext;
+  /** Per-command stats of the commands the acceptor answers itself, by command index. */
+  readonly localStats = COMMANDS.map(() => ({ calls: 0, usec: 0, failed: 0 }));
   /** Raw command name → spec cache, so the hot path does not lower-case every name. */
   private readonly nameCache = new Map<string, CommandSpec | null>();
   readonly stats: ServerStats = {
@@ -73,7 +78,6 @@ export class Server extends EventEmitter implements ClientHost {
     netOutputBytes: 0,
     rejectedCalls: new Map(),
     errors: new Map(),
-    localCalls: new Map(),
   };
   closing = false;
   boundPorts: number[] = [];
@@ -86,6 +90,7 @@ export class Server extends EventEmitter implements ClientHost {
     onFatal: (err: Error) => void,
   ) {
     super();
+    this.localCtx = { server: this, client: null as unknown as Client, args: this.localArgs, w: this.writer, tag: 0, spec: COMMANDS[0] };
     const count = config.getInt('shards');
     this.slotToShard = slotTable(count);
     this.shards = new ShardSet({
@@ -194,11 +199,16 @@ export class Server extends EventEmitter implements ClientHost {
     this.pausedClients.delete(c);
   }
 
+  /**
+   * Output is written once per event-loop turn, after every socket read of the turn (like Redis's
+   * beforeSleep): clients woken by our writes then find their replies in fewer, larger bursts.
+   */
   markOutput(c: Client): void {
     this.outputClients.push(c);
     if (!this.outputScheduled) {
       this.outputScheduled = true;
-      process.nextTick(() => this.flushOutput());
+      if (FLUSH_PER_TURN) setImmediate(() => this.flushOutput());
+      else process.nextTick(() => this.flushOutput());
     }
   }
 
@@ -574,21 +584,24 @@ export class Server extends EventEmitter implements ClientHost {
     w.reset(client.resp === 3);
     if (handler === undefined) {
       w.error(`ERR unknown command '${spec.name}'`);
-      client.deliverBuffer(w.take(), tag);
+      client.deliver(w.buf, 0, w.pos, tag);
       return;
     }
-    const ctx: LocalContext = { server: this, client, args: this.argsOf(client), w, tag, spec };
+    const ctx = this.localCtx;
+    ctx.client = client;
+    ctx.args = this.argsOf(client);
+    ctx.tag = tag;
+    ctx.spec = spec;
     const t0 = performance.now();
     const deferred = handler(ctx);
-    const st = this.stats.localCalls.get(spec.name) ?? { calls: 0, usec: 0, failed: 0 };
+    const st = this.localStats[spec.index];
     st.calls++;
     st.usec += (performance.now() - t0) * 1000;
     if (w.errors > 0) {
       st.failed++;
       this.countError(w.lastErrorCode);
     }
-    this.stats.localCalls.set(spec.name, st);
-    if (deferred !== true) client.deliverBuffer(w.take(), tag);
+    if (deferred !== true) client.deliver(w.buf, 0, w.pos, tag);
   }
 
   // ------------------------------------------------------------------ services for local commands
@@ -615,7 +628,7 @@ export class Server extends EventEmitter implements ClientHost {
     s.commandsProcessed = s.netInputBytes = s.netOutputBytes = s.rejectedConnections = s.connectionsReceived = 0;
     s.rejectedCalls.clear();
     s.errors.clear();
-    s.localCalls.clear();
+    for (const st of this.localStats) st.calls = st.usec = st.failed = 0;
     void this.askAllShards('__stats', ['reset']);
   }
 

@@ -397,7 +397,10 @@ export class ShardSet {
               resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GEN_MB },
             });
             s.worker = w;
-            w.once('online', () => resolve());
+            // 'online' fires before the worker's modules load; the shard says 'ready' once it serves.
+            w.once('message', (m: unknown) => {
+              if (m === 'ready') resolve();
+            });
             w.on('error', (err) => {
               if (this.closed) return;
               reject(err);

@@ -29,6 +29,10 @@ export class Database {
   /** Persistent iterator for RANDOMKEY (there is no random access into a Map). */
   private randomCursor: IterableIterator<string> | null = null;
   expiredCount = 0;
+  /** Set by the shard while a read-only command runs: its lookups count as keyspace hits/misses. */
+  countLookups = false;
+  hits = 0;
+  misses = 0;
   /** Called for every key removed by expiry (propagation and notifications hook in here). */
   onExpire: ((key: string) => void) | null = null;
 
@@ -39,14 +43,19 @@ export class Database {
   /** Lookup honouring expiry: an expired key is deleted on access, as in Redis. */
   get(key: string, now: number): Value | undefined {
     const v = this.main.get(key);
-    if (v === undefined) return undefined;
+    if (v === undefined) {
+      if (this.countLookups) this.misses++;
+      return undefined;
+    }
     if (this.expires.size !== 0) {
       const at = this.expires.get(key);
       if (at !== undefined && at <= now) {
         this.expireKey(key);
+        if (this.countLookups) this.misses++;
         return undefined;
       }
     }
+    if (this.countLookups) this.hits++;
     return v;
   }
 

@@ -2,7 +2,7 @@
  * Entry point of a shard worker thread: builds the shard from workerData and serves its rings forever.
  * The process-level supervisor (src/acceptor/shards.ts) treats this thread's exit as fatal.
  */
-import { workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Ring, type RingBuffers } from '../shared/ring.js';
 import { Shard, ShardLoop, type ShardInit } from './shard.js';
 import { missingHandlers } from './context.js';
@@ -18,4 +18,6 @@ const data = workerData as ShardWorkerData;
 const missing = missingHandlers();
 if (missing.length > 0) throw new Error(`commands without a shard handler: ${missing.join(', ')}`);
 const shard = new Shard(data);
-new ShardLoop(shard, new Ring(data.requestRing), new Ring(data.replyRing), data.port).run();
+const loop = new ShardLoop(shard, new Ring(data.requestRing), new Ring(data.replyRing), data.port);
+parentPort?.postMessage('ready');
+loop.run();

@@ -41,8 +41,8 @@ export class Shard implements ShardServices {
   dirty = 0;
   readonly cmdStats: CommandStat[] = COMMANDS.map(() => ({ calls: 0, usec: 0, failed: 0 }));
   readonly errorStats = new Map<string, number>();
-  keyspaceHits = 0;
-  keyspaceMisses = 0;
+  /** Commands whose key lookups count as keyspace hits/misses (Redis's lookupKeyRead). */
+  private readonly readOnly: boolean[] = COMMANDS.map((s) => s.flags.has('readonly'));
   expiredKeys = 0;
   private lastExpireCycle = 0;
   /** Wall clock in ms, sampled per batch of frames (Redis too caches the time per command batch). */
@@ -102,7 +102,9 @@ export class Shard implements ShardServices {
     const ctx = this.ctx;
     ctx.spec = spec;
     ctx.dbIndex = dbIndex;
-    ctx.db = this.dbs[dbIndex];
+    const db = this.dbs[dbIndex];
+    ctx.db = db;
+    db.countLookups = this.readOnly[cmdIndex];
     ctx.connId = connId;
     ctx.now = this.now;
     const prevArgs = ctx.args;
@@ -124,6 +126,7 @@ export class Shard implements ShardServices {
         w.error(`ERR internal error in '${spec.name}': ${(e as Error).message}`);
       }
     }
+    db.countLookups = false;
     const st = this.cmdStats[cmdIndex];
     st.calls++;
     const t1 = performance.now();
@@ -170,8 +173,8 @@ export class Shard implements ShardServices {
     });
     return JSON.stringify({
       dirty: this.dirty,
-      keyspaceHits: this.keyspaceHits,
-      keyspaceMisses: this.keyspaceMisses,
+      keyspaceHits: this.dbs.reduce((n, d) => n + d.hits, 0),
+      keyspaceMisses: this.dbs.reduce((n, d) => n + d.misses, 0),
       expiredKeys: this.expiredKeys,
       dbs: this.dbs.map((d) => [d.size, d.expires.size]),
       commands,
@@ -183,7 +186,8 @@ export class Shard implements ShardServices {
   resetStats(): void {
     for (const s of this.cmdStats) s.calls = s.usec = s.failed = 0;
     this.errorStats.clear();
-    this.keyspaceHits = this.keyspaceMisses = this.expiredKeys = 0;
+    this.expiredKeys = 0;
+    for (const d of this.dbs) d.hits = d.misses = 0;
   }
 }
 
