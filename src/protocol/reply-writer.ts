@@ -2,7 +2,7 @@
  * RESP2/RESP3 reply encoder. Writes into one growable buffer that is reused for every reply, so
  * encoding allocates nothing; the caller copies the finished bytes where they go (a ring frame).
  */
-import { formatRespDouble } from './resp-value.js';
+import { formatDouble17g } from '../shared/numbers.js';
 
 const CRLF_0 = 13;
 const CRLF_1 = 10;
@@ -211,7 +211,7 @@ export class ReplyWriter {
 
   /** A double: RESP3 `,`; RESP2 bulk string; both formatted like Redis 7.0 (`%.17g`). */
   double(d: number): void {
-    const s = formatRespDouble(d);
+    const s = formatDouble17g(d);
     if (this.resp3) {
       this.ensure(s.length + 3);
       this.byte(44);

@@ -8,6 +8,8 @@
  * joined once, when all of its bytes have arrived.
  */
 
+import { splitArgs } from './split-args.js';
+
 const MAX_INLINE = 64 * 1024; // PROTO_INLINE_MAX_SIZE
 const MAX_MULTIBULK = 1024 * 1024;
 
@@ -214,7 +216,8 @@ export class RequestParser {
     if (nl - start > MAX_INLINE) return this.fail('too big inline request');
     let end = nl;
     if (end > start && buf[end - 1] === 13) end--;
-    const args = splitArgs(buf, start, end);
+    const words = splitArgs(buf.latin1Slice(start, end));
+    const args = words === null ? null : words.map((w) => Buffer.from(w, 'latin1'));
     this.pos = nl + 1;
     this.need = 0;
     if (args === null) return this.fail('unbalanced quotes in request');
@@ -237,72 +240,5 @@ export class RequestParser {
     this.args = out;
     this.argc = args.length;
     return ParseResult.Command;
-  }
-}
-
-function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
-
-function hexVal(c: number): number {
-  if (c <= 57) return c - 48;
-  return (c | 0x20) - 87;
-}
-
-/**
- * Port of Redis's sdssplitargs: whitespace-separated words, "double quotes" with escapes
- * (\n \r \t \b \a \\ \" \xHH), 'single quotes' with \' only. A closing quote must be followed by
- * a space or the end. Returns null on unbalanced quotes.
- */
-export function splitArgs(buf: Uint8Array, start: number, end: number): Buffer[] | null {
-  const out: Buffer[] = [];
-  let p = start;
-  const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9 || c === 11 || c === 12;
-  for (;;) {
-    while (p < end && isSpace(buf[p])) p++;
-    if (p >= end) return out;
-    let inq = false;
-    let insq = false;
-    let done = false;
-    const cur: number[] = [];
-    while (!done) {
-      if (inq) {
-        if (p >= end) return null;
-        const c = buf[p];
-        if (c === 92 && p + 3 < end && buf[p + 1] === 120 && isHex(buf[p + 2]) && isHex(buf[p + 3])) {
-          cur.push(hexVal(buf[p + 2]) * 16 + hexVal(buf[p + 3]));
-          p += 3;
-        } else if (c === 92 && p + 1 < end) {
-          p++;
-          const e = buf[p];
-          cur.push(e === 110 ? 10 : e === 114 ? 13 : e === 116 ? 9 : e === 98 ? 8 : e === 97 ? 7 : e);
-        } else if (c === 34) {
-          if (p + 1 < end && !isSpace(buf[p + 1])) return null;
-          done = true;
-        } else cur.push(c);
-      } else if (insq) {
-        if (p >= end) return null;
-        const c = buf[p];
-        if (c === 92 && p + 1 < end && buf[p + 1] === 39) {
-          p++;
-          cur.push(39);
-        } else if (c === 39) {
-          if (p + 1 < end && !isSpace(buf[p + 1])) return null;
-          done = true;
-        } else cur.push(c);
-      } else {
-        if (p >= end) {
-          done = true;
-          break;
-        }
-        const c = buf[p];
-        if (isSpace(c)) done = true;
-        else if (c === 34) inq = true;
-        else if (c === 39) insq = true;
-        else cur.push(c);
-      }
-      if (p < end) p++;
-    }
-    out.push(Buffer.from(cur));
   }
 }

@@ -19,6 +19,8 @@
  * bulk string of the body, bulk error → simple error (newlines replaced by spaces).
  */
 
+import { formatDouble17g } from '../shared/numbers.js';
+
 export type RespValue =
   | string
   | Buffer
@@ -41,80 +43,10 @@ export type RespValue =
 export type RespProto = 2 | 3;
 
 /**
- * Formats a double the way Redis 7.0 does in replies: C `%.17g` (round-half-even on the exact binary
- * value, like glibc), with `inf` / `-inf` / `nan`.
+ * Formats a double the way Redis 7.0 does in replies (C `%.17g`, `inf`/`-inf`/`nan`); the one
+ * implementation is numbers.ts's formatDouble17g.
  */
-export function formatRespDouble(d: number): string {
-  if (d === Infinity) return 'inf';
-  if (d === -Infinity) return '-inf';
-  if (Number.isNaN(d)) return 'nan';
-  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  const neg = d < 0;
-  const a = Math.abs(d);
-  // toExponential rounds ties away from zero; C rounds the exact value half-to-even. They can only
-  // differ when the exact value has exactly 18 significant digits ending in 5.
-  const e18 = a.toExponential(17);
-  if (e18.charCodeAt(18) === 53 /* '5' */) {
-    const exact = exactDecimal(a);
-    if (exact.digits.length === 18) {
-      let first = BigInt(exact.digits.slice(0, 17));
-      if (first % 2n === 1n) first += 1n;
-      let digits = first.toString();
-      let x = exact.pow + 17; // decimal exponent of the leading digit
-      if (digits.length > 17) {
-        digits = digits.slice(0, 17);
-        x++;
-      }
-      return (neg ? '-' : '') + formatG(digits, x);
-    }
-  }
-  const e16 = a.toExponential(16);
-  const ePos = e16.indexOf('e');
-  const digits = e16[0] + e16.slice(2, ePos);
-  return (neg ? '-' : '') + formatG(digits, Number(e16.slice(ePos + 1)));
-}
-
-/** %g layout of 17 significant `digits` with decimal exponent `x` (value = d.ddd × 10^x). */
-function formatG(digits: string, x: number): string {
-  if (x < -4 || x >= 17) {
-    const frac = digits.slice(1).replace(/0+$/, '');
-    const ax = Math.abs(x);
-    return `${digits[0]}${frac ? '.' : ''}${frac}e${x < 0 ? '-' : '+'}${ax < 10 ? '0' : ''}${ax}`;
-  }
-  if (x >= 0) {
-    const frac = digits.slice(x + 1).replace(/0+$/, '');
-    return digits.slice(0, x + 1) + (frac ? `.${frac}` : '');
-  }
-  return `0.${'0'.repeat(-x - 1)}${digits.replace(/0+$/, '')}`;
-}
-
-/** Exact decimal expansion of a positive finite double: value = digits × 10^pow, no trailing zeros. */
-function exactDecimal(a: number): { digits: string; pow: number } {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, a);
-  const hi = view.getUint32(0);
-  const lo = view.getUint32(4);
-  const biased = (hi >>> 20) & 0x7ff;
-  let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
-  let e: number;
-  if (biased === 0) {
-    e = -1074;
-  } else {
-    m |= 1n << 52n;
-    e = biased - 1075;
-  }
-  let digits: string;
-  let pow: number;
-  if (e >= 0) {
-    digits = (m << BigInt(e)).toString();
-    pow = 0;
-  } else {
-    digits = (m * 5n ** BigInt(-e)).toString();
-    pow = e;
-  }
-  const stripped = digits.replace(/0+$/, '');
-  return { digits: stripped, pow: pow + (digits.length - stripped.length) };
-}
+export const formatRespDouble = formatDouble17g;
 
 class Out {
   parts: (string | Buffer)[] = [];

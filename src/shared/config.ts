@@ -24,6 +24,10 @@
  * Ferrous returns them in pattern order, then registry order.
  */
 
+import { splitArgs } from '../protocol/split-args.js';
+import { parseStrictInt64String } from './numbers.js';
+
+export { splitArgs };
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -54,10 +58,6 @@ function isDigit(c: string | undefined): boolean {
   return c !== undefined && c >= '0' && c <= '9';
 }
 
-function isHexDigit(c: string | undefined): boolean {
-  return c !== undefined && /^[0-9a-fA-F]$/.test(c);
-}
-
 /** tolower() in the "C" locale: only A-Z change. */
 export function asciiLower(s: string): string {
   return s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
@@ -71,85 +71,6 @@ function trimConfigLine(s: string): string {
   while (a < b && set.includes(s[a])) a++;
   while (b > a && set.includes(s[b - 1])) b--;
   return s.slice(a, b);
-}
-
-/**
- * sdssplitargs(): split a line into arguments honouring "double quotes" (with \n \r \t \b \a \xHH
- * and \<any> escapes) and 'single quotes' (with \' only). Returns null on unbalanced quotes or when
- * a closing quote is not followed by a space / end of line.
- */
-export function splitArgs(line: string): string[] | null {
-  const out: string[] = [];
-  const n = line.length;
-  let i = 0;
-  for (;;) {
-    while (i < n && isCSpace(line[i])) i++;
-    if (i >= n) return out;
-    let cur = '';
-    let inq = false;
-    let insq = false;
-    let done = false;
-    while (!done) {
-      const c = i < n ? line[i] : '';
-      if (inq) {
-        if (c === '\\' && line[i + 1] === 'x' && isHexDigit(line[i + 2]) && isHexDigit(line[i + 3])) {
-          cur += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
-          i += 3;
-        } else if (c === '\\' && i + 1 < n) {
-          i++;
-          const e = line[i];
-          switch (e) {
-            case 'n': cur += '\n'; break;
-            case 'r': cur += '\r'; break;
-            case 't': cur += '\t'; break;
-            case 'b': cur += '\b'; break;
-            case 'a': cur += '\x07'; break;
-            default: cur += e; break;
-          }
-        } else if (c === '"') {
-          if (i + 1 < n && !isCSpace(line[i + 1])) return null;
-          done = true;
-        } else if (c === '') {
-          return null;
-        } else {
-          cur += c;
-        }
-      } else if (insq) {
-        if (c === '\\' && line[i + 1] === "'") {
-          i++;
-          cur += "'";
-        } else if (c === "'") {
-          if (i + 1 < n && !isCSpace(line[i + 1])) return null;
-          done = true;
-        } else if (c === '') {
-          return null;
-        } else {
-          cur += c;
-        }
-      } else {
-        switch (c) {
-          case ' ':
-          case '\n':
-          case '\r':
-          case '\t':
-          case '':
-            done = true;
-            break;
-          case '"':
-            inq = true;
-            break;
-          case "'":
-            insq = true;
-            break;
-          default:
-            cur += c;
-            break;
-        }
-      }
-      if (i < n) i++;
-    }
-    out.push(cur);
-  }
 }
 
 /**
@@ -190,27 +111,8 @@ function reprByte(b: number, escapeHigh: boolean): string {
   }
 }
 
-/** Redis string2ll(): strict decimal long long. */
-export function string2ll(s: string): bigint | null {
-  if (s.length === 0 || s.length >= 21) return null;
-  if (s === '0') return 0n;
-  let i = 0;
-  let neg = false;
-  if (s[0] === '-') {
-    neg = true;
-    i++;
-    if (i === s.length) return null;
-  }
-  if (!(s[i] >= '1' && s[i] <= '9')) return null;
-  for (let j = i; j < s.length; j++) if (!isDigit(s[j])) return null;
-  const v = BigInt(s.slice(i));
-  if (neg) {
-    if (v > -LLONG_MIN) return null;
-    return -v;
-  }
-  if (v > LLONG_MAX) return null;
-  return v;
-}
+/** Redis string2ll(): strict decimal long long (the one implementation lives in numbers.ts). */
+export const string2ll = parseStrictInt64String;
 
 /** C strtoll(): value (saturated), index of the first unparsed char (0 if nothing parsed). */
 function cStrtoll(s: string, base: 8 | 10): { value: bigint; end: number; overflow: boolean } {
