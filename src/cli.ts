@@ -2,7 +2,14 @@
 /**
  * ferrous-server: redis-server's command line. `ferrous-server [config-file] [--name value ...]`.
  */
-import { startFromArgv } from './index.js';
+import v8 from 'node:v8';
+
+// Before any shard isolate exists: V8's size-optimised heap growth keeps garbage from overwritten
+// values from inflating RSS (1M keys, --shards 2: 232 MB -> 185 MB; throughput unchanged within
+// noise). Set here, not for library users, because it changes how isolates created later behave.
+v8.setFlagsFromString('--optimize-for-size');
+
+const { startFromArgv } = await import('./index.js');
 
 const argv = process.argv.slice(2);
 if (argv[0] === '-v' || argv[0] === '--version') {
