@@ -196,3 +196,40 @@ t.test('INFO reports keyspace and stats from all shards', async (t) => {
   t.match(all, /redis_version:7\.0\.15/);
   t.match(all, /ferrous_version:/);
 });
+
+t.test('values larger than a ring frame take the spill path both ways', async (t) => {
+  const r = client(srv);
+  t.teardown(() => r.disconnect());
+  const big = Buffer.alloc(5 * 1024 * 1024);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 0xff;
+  await r.set(s0[3], big);
+  t.same(await r.getBuffer(s0[3]), big, '5 MB value round-trips');
+  t.equal(await r.strlen(s0[3]), big.length);
+  // A big value in the middle of a pipeline keeps its place.
+  const p = r.pipeline();
+  p.set(s1[3], 'small');
+  p.getBuffer(s0[3]);
+  p.get(s1[3]);
+  const res = await p.exec();
+  t.equal(res![0][1], 'OK');
+  t.same(res![1][1], big);
+  t.equal(res![2][1], 'small');
+});
+
+t.test('a pipeline far larger than the rings is back-pressured, nothing lost or reordered', async (t) => {
+  const c = await RawConn.connect(srv.port);
+  t.teardown(() => c.close());
+  await c.call('SELECT', '11');
+  const n = 60000;
+  const val = 'v'.repeat(100);
+  let wire = '';
+  for (let i = 0; i < n; i++) {
+    const k = `bp:${i}`;
+    wire += `*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$${val.length}\r\n${val}\r\n`;
+  }
+  wire += '*2\r\n$6\r\nEXISTS\r\n$8\r\nbp:59999\r\n';
+  c.write(wire);
+  const replies = await c.read(n + 1, 60000);
+  t.equal(replies, '+OK\r\n'.repeat(n) + ':1\r\n');
+  t.equal(await c.call('DBSIZE'), `:${n}\r\n`, 'every write landed');
+});
