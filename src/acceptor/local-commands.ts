@@ -444,7 +444,7 @@ def('command|getkeys', ({ args, w }) => {
     w.error('ERR Invalid number of arguments specified for command');
     return;
   }
-  const idx = keyIndices(spec, argc);
+  const idx = keyIndices(spec, argc, (i) => args.str(i + 2));
   if (idx.length === 0) {
     w.error('ERR The command has no key arguments');
     return;

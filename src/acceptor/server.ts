@@ -389,10 +389,18 @@ export class Server extends EventEmitter implements ClientHost {
   private routeKeys(client: Client, spec: CommandSpec): void {
     const p = client.parser;
     const buf = p.args;
-    const first = spec.firstKey;
-    const shard = this.shardOfArg(buf, p.starts[first], p.ends[first]);
-    if (spec.lastKey !== spec.firstKey) {
-      const idx = keyIndices(spec, p.argc);
+    let idx: number[] | null = null;
+    let shard: number;
+    if (spec.keys !== null) {
+      idx = spec.keys(p.argc, (i) => buf.latin1Slice(p.starts[i], p.ends[i]));
+      // Malformed key counts: any shard answers with Redis's error.
+      shard = idx.length === 0 ? 0 : this.shardOfArg(buf, p.starts[idx[0]], p.ends[idx[0]]);
+    } else {
+      const first = spec.firstKey;
+      shard = this.shardOfArg(buf, p.starts[first], p.ends[first]);
+      if (spec.lastKey !== spec.firstKey) idx = keyIndices(spec, p.argc);
+    }
+    if (idx !== null && idx.length > 1) {
       let cross = false;
       for (const i of idx) if (this.shardOfArg(buf, p.starts[i], p.ends[i]) !== shard) cross = true;
       const extraDb = spec.name === 'copy' ? copyTargetDb(buf, p.starts, p.ends, p.argc, this.config.getInt('databases')) : null;

@@ -1,0 +1,35 @@
+/** Generic keyspace commands (db.c, expire.c, object.c). Entries: name, arity, flags, first/last/step key, ACL categories, options. */
+import { Combine, Route, def } from './registry.js';
+
+const G = { group: 'generic' };
+const sum = { ...G, route: Route.FanOut, combine: Combine.Sum };
+def('del', -2, 'write', 1, -1, 1, 'keyspace write slow', sum);
+def('unlink', -2, 'write fast', 1, -1, 1, 'keyspace write fast', sum);
+def('exists', -2, 'readonly fast', 1, -1, 1, 'keyspace read fast', sum);
+def('touch', -2, 'readonly fast', 1, -1, 1, 'keyspace read fast', sum);
+def('expire', -3, 'write fast', 1, 1, 1, 'keyspace write fast', G);
+def('pexpire', -3, 'write fast', 1, 1, 1, 'keyspace write fast', G);
+def('expireat', -3, 'write fast', 1, 1, 1, 'keyspace write fast', G);
+def('pexpireat', -3, 'write fast', 1, 1, 1, 'keyspace write fast', G);
+def('ttl', 2, 'readonly fast', 1, 1, 1, 'keyspace read fast', G);
+def('pttl', 2, 'readonly fast', 1, 1, 1, 'keyspace read fast', G);
+def('expiretime', 2, 'readonly fast', 1, 1, 1, 'keyspace read fast', G);
+def('pexpiretime', 2, 'readonly fast', 1, 1, 1, 'keyspace read fast', G);
+def('persist', 2, 'write fast', 1, 1, 1, 'keyspace write fast', G);
+def('type', 2, 'readonly fast', 1, 1, 1, 'keyspace read fast', G);
+def('rename', 3, 'write', 1, 2, 1, 'keyspace write slow', G);
+def('renamenx', 3, 'write fast', 1, 2, 1, 'keyspace write fast', G);
+def('copy', -3, 'write denyoom', 1, 2, 1, 'keyspace write slow', G);
+def('move', 3, 'write fast', 1, 1, 1, 'keyspace write fast', G);
+const all = (combine: Combine, group = 'generic') => ({ group, route: Route.AllShards, combine });
+def('swapdb', 3, 'write fast', 0, 0, 0, 'keyspace write fast dangerous', { ...all(Combine.AllOk), group: 'server' });
+def('keys', 2, 'readonly', 0, 0, 0, 'keyspace read slow dangerous', all(Combine.Concat));
+def('scan', -2, 'readonly', 0, 0, 0, 'keyspace read slow', { ...G, route: Route.Scan });
+def('randomkey', 1, 'readonly', 0, 0, 0, 'keyspace read slow', all(Combine.AnyNonNull));
+def('dbsize', 1, 'readonly fast', 0, 0, 0, 'keyspace read fast', all(Combine.Sum, 'server'));
+def('flushdb', -1, 'write', 0, 0, 0, 'keyspace write slow dangerous', all(Combine.AllOk, 'server'));
+def('flushall', -1, 'write', 0, 0, 0, 'keyspace write slow dangerous', all(Combine.AllOk, 'server'));
+def('object', -2, '', 0, 0, 0, 'slow', G);
+def('object|encoding', 3, 'readonly', 2, 2, 1, 'keyspace read slow');
+def('object|refcount', 3, 'readonly', 2, 2, 1, 'keyspace read slow');
+def('object|help', 2, 'loading stale', 0, 0, 0, 'keyspace slow');
