@@ -27,6 +27,7 @@ import { FanOutCollector, aggregateHeader, skipValue } from './combine.js';
 import { runAcrossShards, type KeyRef } from './lock-manager.js';
 import { localHandler, type LocalContext } from './local-commands.js';
 import type { Config } from '../shared/config.js';
+import type { ShardConfig } from '../shard-worker/context.js';
 import type { Logger } from './log.js';
 
 export interface ServerStats {
@@ -43,11 +44,25 @@ export interface ServerStats {
 }
 
 /** Shard configuration values, by config name → ShardConfig field. */
-const SHARD_CONFIG_KEYS: Record<string, string> = {
+const SHARD_CONFIG_KEYS: Record<string, keyof ShardConfig & string> = {
   'proto-max-bulk-len': 'protoMaxBulkLen',
   hz: 'hz',
   'active-expire-effort': 'activeExpireEffort',
+  'hash-max-listpack-entries': 'hashMaxListpackEntries',
+  'hash-max-listpack-value': 'hashMaxListpackValue',
+  'set-max-intset-entries': 'setMaxIntsetEntries',
+  'zset-max-listpack-entries': 'zsetMaxListpackEntries',
+  'zset-max-listpack-value': 'zsetMaxListpackValue',
+  'list-max-listpack-size': 'listMaxListpackSize',
+  'list-compress-depth': 'listCompressDepth',
 };
+
+/** The configuration values shards act on, read from the server's config. */
+function shardConfigOf(config: Config): ShardConfig {
+  const out: Record<string, number> = {};
+  for (const [name, field] of Object.entries(SHARD_CONFIG_KEYS)) out[field] = config.getInt(name);
+  return out as unknown as ShardConfig;
+}
 
 const FLUSH_PER_TURN = process.env.FERROUS_FLUSH !== 'tick';
 
@@ -96,11 +111,7 @@ export class Server extends EventEmitter implements ClientHost {
     this.shards = new ShardSet({
       count,
       databases: config.getInt('databases'),
-      config: {
-        protoMaxBulkLen: config.getInt('proto-max-bulk-len'),
-        hz: config.getInt('hz'),
-        activeExpireEffort: config.getInt('active-expire-effort'),
-      },
+      config: shardConfigOf(config),
       onFatal,
       onResume: () => this.resumeClients(),
       onRepliesDelivered: () => this.flushOutput(),

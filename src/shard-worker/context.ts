@@ -22,11 +22,34 @@ export interface ShardServices {
   swapDbs(a: number, b: number): void;
 }
 
+/** Configuration the shards act on (kept current by CONFIG SET broadcasts; see server.ts). */
 export interface ShardConfig {
   protoMaxBulkLen: number;
   hz: number;
   activeExpireEffort: number;
-  [name: string]: number | string | boolean;
+  hashMaxListpackEntries: number;
+  hashMaxListpackValue: number;
+  setMaxIntsetEntries: number;
+  zsetMaxListpackEntries: number;
+  zsetMaxListpackValue: number;
+  listMaxListpackSize: number;
+  listCompressDepth: number;
+}
+
+/** Redis 7.0's defaults (for shards built without a server, e.g. in unit tests). */
+export function defaultShardConfig(): ShardConfig {
+  return {
+    protoMaxBulkLen: 512 * 1024 * 1024,
+    hz: 10,
+    activeExpireEffort: 1,
+    hashMaxListpackEntries: 128,
+    hashMaxListpackValue: 64,
+    setMaxIntsetEntries: 512,
+    zsetMaxListpackEntries: 128,
+    zsetMaxListpackValue: 64,
+    listMaxListpackSize: -2,
+    listCompressDepth: 0,
+  };
 }
 
 export interface ExecContext {

@@ -13,6 +13,7 @@
 import '../../src/shard-worker/families/index.js';
 import { Shard } from '../../src/shard-worker/shard.js';
 import type { Collection } from '../../src/shard-worker/keyspace.js';
+import { defaultShardConfig } from '../../src/shard-worker/context.js';
 import { arityOk, commandByName, lookupCommand, type CommandSpec } from '../../src/shared/command-table.js';
 
 export function makeShard(databases = 16, protoMaxBulkLen = 512 * 1024 * 1024): Shard {
@@ -20,7 +21,7 @@ export function makeShard(databases = 16, protoMaxBulkLen = 512 * 1024 * 1024): 
     shardIndex: 0,
     shardCount: 1,
     databases,
-    config: { protoMaxBulkLen, hz: 10, activeExpireEffort: 1 },
+    config: { ...defaultShardConfig(), protoMaxBulkLen },
   });
 }
 

@@ -3,7 +3,7 @@
  * statistics and configuration updates. Clients cannot reach them (the command table marks them
  * internal and the acceptor's lookup skips them).
  */
-import { register, type ExecContext } from '../context.js';
+import { register, type ExecContext, type ShardConfig } from '../context.js';
 import { Args } from '../../shared/frame.js';
 import { decodeEntries, encodeEntries, type KeyEntry } from '../value-codec.js';
 import { typeName } from '../keyspace.js';
@@ -109,11 +109,13 @@ register('__stats', (ctx) => {
 });
 
 register('__config', (ctx) => {
-  const name = ctx.args.str(1);
-  const raw = ctx.args.str(2);
+  const field = ctx.args.str(1) as keyof ShardConfig;
   const cfg = ctx.shard.config;
-  const cur = cfg[name];
-  cfg[name] = typeof cur === 'number' ? Number(raw) : typeof cur === 'boolean' ? raw === 'yes' : raw;
+  if (!(field in cfg)) {
+    ctx.reply.error(`ERR unknown shard config field '${field}'`);
+    return;
+  }
+  cfg[field] = Number(ctx.args.str(2));
   ctx.reply.ok();
 });
 
