@@ -7,7 +7,7 @@
  *   await srv.close();
  */
 import fs from 'node:fs';
-import { Config, parseCommandLine, parseConfigFile, type Directive } from './shared/config.js';
+import { Config, findConfigSpec, parseCommandLine, parseConfigFile, type Directive } from './shared/config.js';
 import { Server } from './acceptor/server.js';
 import { Logger } from './acceptor/log.js';
 import { FERROUS_VERSION } from './acceptor/info.js';
@@ -39,7 +39,10 @@ function toDirectives(opts: StartOptions): Directive[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(opts)) {
     if (v === undefined) continue;
-    out.push(`--${k}`, typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
+    const value = typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
+    // Multi-word parameters ({ save: '900 1 300 10' }) take their words as separate arguments.
+    const words = findConfigSpec(k)?.multiArg && value !== '' ? value.split(/\s+/) : [value];
+    out.push(`--${k}`, ...words);
   }
   return parseCommandLine(out).directives;
 }

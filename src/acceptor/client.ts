@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { RequestParser, type ParserLimits } from '../protocol/request-parser.js';
 import type { ReplySink } from './shards.js';
 import type { CommandSpec } from '../shared/command-table.js';
+import type { ClientSubs } from './pubsub.js';
 
 /** Tag bit set on commands whose reply must be dropped (CLIENT REPLY OFF / SKIP). */
 export const DISCARD_REPLY = 0x80000000;
@@ -44,6 +45,8 @@ export const enum ReplyMode {
 export interface ClientHost {
   /** The client has output to flush at the end of this turn. */
   markOutput(c: Client): void;
+  /** Output was handed to the socket: enforce client-output-buffer-limit. */
+  afterWrite(c: Client): void;
   /** The client is gone. */
   clientClosed(c: Client): void;
 }
@@ -60,6 +63,10 @@ export class Client implements ReplySink {
   readonly createdAt = Date.now();
   lastInteraction = Date.now();
   lastCommand = 'NULL';
+  /** Pub/Sub subscriptions (null until the first subscribe). */
+  subs: ClientSubs | null = null;
+  /** When the output buffer went over the soft limit (0 = it is not over). */
+  softLimitSince = 0;
   /** Bytes and table entry of the last command name this client sent (lookup cache). */
   lastName: Buffer | null = null;
   lastSpec: CommandSpec | null = null;
@@ -187,6 +194,7 @@ export class Client implements ReplySink {
       this.socket.write(Buffer.concat(out));
       out.length = 0;
     }
+    if (this.socket.writableLength > 0) this.host.afterWrite(this);
   }
 
   /** Close the connection after the reply with `tag` (already issued) is written. */

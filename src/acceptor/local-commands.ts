@@ -27,6 +27,7 @@ import {
 } from '../shared/command-meta.js';
 import { parseStrictIntString } from '../shared/numbers.js';
 import { buildInfo } from './info.js';
+import { Kind, PubSub } from './pubsub.js';
 import { REDIS_COMPAT_VERSION } from '../shared/config.js';
 
 export interface LocalContext {
@@ -61,9 +62,15 @@ function helpReply(w: ReplyWriter, parent: string, lines: string[]): void {
 
 // ------------------------------------------------------------------ connection
 
-def('ping', ({ args, w }) => {
+def('ping', ({ client, args, w }) => {
   if (args.count > 2) w.error(Err.wrongArity('ping'));
-  else if (args.count === 2) w.bulkBytes(args.view(1));
+  else if (client.resp === 2 && PubSub.isSubscribed(client)) {
+    // A subscribed RESP2 connection can only take pushes: PING answers as a two-element array.
+    w.array(2);
+    w.bulk('pong');
+    if (args.count === 2) w.bulkBytes(args.view(1));
+    else w.bulk('');
+  } else if (args.count === 2) w.bulkBytes(args.view(1));
   else w.simple('PONG');
 });
 
@@ -176,6 +183,7 @@ def('hello', ({ server, client, args, w }) => {
 });
 
 def('reset', ({ server, client, w }) => {
+  server.pubsub.dropClient(client);
   client.db = 0;
   client.resp = 2;
   client.name = '';
@@ -406,6 +414,67 @@ def('client|help', ({ w }) =>
   ]),
 );
 
+// ------------------------------------------------------------------ pub/sub
+
+function names(args: Args, from: number): string[] {
+  const out: string[] = [];
+  for (let i = from; i < args.count; i++) out.push(args.str(i));
+  return out;
+}
+
+def('subscribe', ({ server, client, args, w }) => server.pubsub.subscribe(client, Kind.Channel, names(args, 1), w));
+def('psubscribe', ({ server, client, args, w }) => server.pubsub.subscribe(client, Kind.Pattern, names(args, 1), w));
+def('ssubscribe', ({ server, client, args, w }) => server.pubsub.subscribe(client, Kind.Shard, names(args, 1), w));
+def('unsubscribe', ({ server, client, args, w }) => server.pubsub.unsubscribe(client, Kind.Channel, names(args, 1), w));
+def('punsubscribe', ({ server, client, args, w }) => server.pubsub.unsubscribe(client, Kind.Pattern, names(args, 1), w));
+def('sunsubscribe', ({ server, client, args, w }) => server.pubsub.unsubscribe(client, Kind.Shard, names(args, 1), w));
+def('publish', ({ server, client, args, w }) => w.int(server.pubsub.publish(args.str(1), args.view(2), false, client, w)));
+def('spublish', ({ server, client, args, w }) => w.int(server.pubsub.publish(args.str(1), args.view(2), true, client, w)));
+
+function pubsubSyntaxError(w: ReplyWriter, args: Args): void {
+  w.error(`ERR unknown subcommand or wrong number of arguments for '${args.str(1)}'. Try PUBSUB HELP.`);
+}
+
+for (const [name, kind] of [
+  ['pubsub|channels', Kind.Channel],
+  ['pubsub|shardchannels', Kind.Shard],
+] as const) {
+  def(name, ({ server, args, w }) => {
+    if (args.count > 3) pubsubSyntaxError(w, args);
+    else w.bulkArray(server.pubsub.channels(kind, args.count === 3 ? args.str(2) : null));
+  });
+}
+
+for (const [name, kind] of [
+  ['pubsub|numsub', Kind.Channel],
+  ['pubsub|shardnumsub', Kind.Shard],
+] as const) {
+  // A flat array in RESP3 too (Redis 7.0 replies with addReplyArrayLen here).
+  def(name, ({ server, args, w }) => {
+    w.array((args.count - 2) * 2);
+    for (let i = 2; i < args.count; i++) {
+      w.bulk(args.str(i));
+      w.int(server.pubsub.numSub(kind, args.str(i)));
+    }
+  });
+}
+def('pubsub|numpat', ({ server, w }) => w.int(server.pubsub.numPat()));
+def('pubsub|help', ({ w }) =>
+  helpReply(w, 'PUBSUB', [
+    'CHANNELS [<pattern>]',
+    "    Return the currently active channels matching a <pattern> (default: '*').",
+    'NUMPAT',
+    '    Return number of subscriptions to patterns.',
+    'NUMSUB [<channel> ...]',
+    '    Return the number of subscribers for the specified channels, excluding',
+    '    pattern subscriptions(default: no channels).',
+    'SHARDCHANNELS [<pattern>]',
+    '    Return the currently active shard level channels matching a <pattern> (default: \'*\').',
+    'SHARDNUMSUB [<shardchannel> ...]',
+    '    Return the number of subscribers for the specified shard level channel(s)',
+  ]),
+);
+
 // ------------------------------------------------------------------ server
 
 def('command', ({ client, args, w }) => {
@@ -567,6 +636,38 @@ def('shutdown', ({ server, args, w }) => {
   server.log.warning('User requested shutdown...');
   server.emit('shutdown');
   return true;
+});
+
+const DEBUG_NOT_ALLOWED =
+  'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
+
+/** C's atof: the longest leading decimal number, 0 when there is none. */
+function atof(s: string): number {
+  const m = /^[ \t\n\v\f\r]*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(s);
+  return m === null ? 0 : Number(m[0]);
+}
+
+/**
+ * DEBUG, with the sub-commands Ferrous really has: SLEEP blocks every shard (keyed commands wait, as
+ * they would behind Redis's blocked main thread). Others answer as unknown sub-commands.
+ */
+def('debug', ({ server, client, args, w, tag }) => {
+  const ra = client.socket.remoteAddress ?? '';
+  const local = ra === '::1' || ra.startsWith('127.') || ra.startsWith('::ffff:127.');
+  if (!server.config.allowProtectedAction('enable-debug-command', local)) {
+    w.error(DEBUG_NOT_ALLOWED);
+    return;
+  }
+  if (args.is(1, 'sleep') && args.count === 3) {
+    const ms = atof(args.str(2)) * 1000;
+    server.blockAllShards(ms, () => {
+      const out = Buffer.from('+OK\r\n');
+      client.deliverBuffer(out, tag);
+      server.flushOutput();
+    });
+    return true;
+  }
+  w.error(`ERR unknown subcommand or wrong number of arguments for '${args.str(1)}'. Try DEBUG HELP.`);
 });
 
 def('object|help', ({ w }) =>

@@ -22,9 +22,10 @@ import { keyHashSlot } from '../shared/crc16.js';
 import { slotTable } from '../shared/sharding.js';
 import { RequestFlag } from '../shared/frame.js';
 import { Client, type ClientHost } from './client.js';
+import { PubSub } from './pubsub.js';
 import { ShardSet, HOLD_PAUSE_BYTES, type LockOwner } from './shards.js';
 import { FanOutCollector, aggregateHeader, skipValue } from './combine.js';
-import { runAcrossShards, type KeyRef } from './lock-manager.js';
+import { ShardLock, runAcrossShards, type KeyRef } from './lock-manager.js';
 import { localHandler, type LocalContext } from './local-commands.js';
 import type { Config } from '../shared/config.js';
 import type { ShardConfig } from '../shard-worker/context.js';
@@ -64,10 +65,14 @@ function shardConfigOf(config: Config): ShardConfig {
   return out as unknown as ShardConfig;
 }
 
+/** What a RESP2 client may send while subscribed. */
+const SUBSCRIBED_MODE_ALLOWED = new Set(['subscribe', 'ssubscribe', 'psubscribe', 'unsubscribe', 'sunsubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
+
 const FLUSH_PER_TURN = process.env.FERROUS_FLUSH !== 'tick';
 
 export class Server extends EventEmitter implements ClientHost {
   readonly shards: ShardSet;
+  readonly pubsub = new PubSub();
   readonly clients = new Map<number, Client>();
   private nextClientId = 1;
   private readonly netServers: net.Server[] = [];
@@ -208,6 +213,31 @@ export class Server extends EventEmitter implements ClientHost {
   clientClosed(c: Client): void {
     this.clients.delete(c.id);
     this.pausedClients.delete(c);
+    this.pubsub.dropClient(c);
+  }
+
+  /**
+   * client-output-buffer-limit: a client whose unsent output passes the hard limit, or stays over the
+   * soft limit for longer than its seconds, is disconnected (a subscriber that does not read must not
+   * grow the server's memory without bound). Pub/Sub clients use the pubsub class, others normal.
+   */
+  afterWrite(c: Client): void {
+    const limits = this.config.getClientOutputBufferLimits();
+    const l = PubSub.isSubscribed(c) ? limits.pubsub : limits.normal;
+    const pending = c.socket.writableLength;
+    let reason = '';
+    if (l.hardLimitBytes > 0 && pending >= l.hardLimitBytes) reason = 'hard';
+    else if (l.softLimitBytes > 0 && pending >= l.softLimitBytes) {
+      const now = Date.now();
+      if (c.softLimitSince === 0) c.softLimitSince = now;
+      else if (now - c.softLimitSince > l.softLimitSeconds * 1000) reason = 'soft';
+    } else c.softLimitSince = 0;
+    if (reason !== '') {
+      this.log.warning(
+        `Client id=${c.id} addr=${c.addr} name=${c.name} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+      );
+      c.kill();
+    }
   }
 
   /**
@@ -352,6 +382,14 @@ export class Server extends EventEmitter implements ClientHost {
     }
     if (!client.authenticated && !spec.flags.has('no_auth')) {
       this.reject(client, spec, 'NOAUTH Authentication required.');
+      return;
+    }
+    if (client.subs !== null && client.resp === 2 && !SUBSCRIBED_MODE_ALLOWED.has(spec.name) && PubSub.isSubscribed(client)) {
+      this.reject(
+        client,
+        spec,
+        `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+      );
       return;
     }
     client.lastCommand = spec.name;
@@ -640,6 +678,22 @@ export class Server extends EventEmitter implements ClientHost {
       for (const s of this.shards.shards) s.sendSimple(null, sink, spec.index, db, 0, s.index, 0, [cmd, ...args]);
       this.shards.publishAll();
     });
+  }
+
+  /** Hold every shard for `ms` (DEBUG SLEEP): a lock on all shards, released after the delay. */
+  blockAllShards(ms: number, done: () => void): void {
+    const all = this.shards.shards.map((s) => s.index);
+    const lock = new ShardLock(this.shards, all, () => {
+      setTimeout(
+        () => {
+          lock.release();
+          this.shards.publishAll();
+          done();
+        },
+        Math.max(0, ms),
+      );
+    });
+    lock.acquire();
   }
 
   resetStats(): void {

@@ -14,6 +14,7 @@ import './commands/keyspace.js';
 import './commands/connection.js';
 import './commands/server.js';
 import './commands/internal.js';
+import './commands/pubsub.js';
 
 export { COMMANDS, Route, Combine, type CommandSpec, type KeyFinder } from './commands/registry.js';
 

@@ -10,6 +10,7 @@ const cases: DiffCase[] = [
   { name: 'CLIENT misc', cmds: [c('CLIENT SETNAME abc'), c('CLIENT GETNAME'), c('CLIENT SETNAME'), c('CLIENT SETNAME "a b"'), c('CLIENT SETNAME a\nb'), c('CLIENT NO-EVICT on'), c('CLIENT NO-EVICT maybe'), c('CLIENT REPLY maybe'), c('CLIENT KILL 1.2.3.4:5'), c('CLIENT KILL ID 0'), c('CLIENT KILL ID 999999'), c('CLIENT KILL FOO bar'), c('CLIENT LIST TYPE foo'), c('CLIENT HELP')] },
   { name: 'CONFIG', cmds: [c('CONFIG GET maxmemory'), c('CONFIG GET hash-max-*'), c('CONFIG SET maxmemory 10mb'), c('CONFIG GET maxmemory'), c('CONFIG SET maxmemory 0'), c('CONFIG SET nosuch 1'), c('CONFIG SET maxmemory abc'), c('CONFIG SET hz'), c('CONFIG HELP'), c('CONFIG RESETSTAT')], normalize: sortPairs },
   { name: 'COMMAND INFO / COUNT / GETKEYS / DOCS', cmds: [c('COMMAND INFO get set mset nosuch'), c('COMMAND INFO config|get'), c('COMMAND DOCS get'), c('COMMAND GETKEYS mset a 1 b 2'), c('COMMAND GETKEYS get'), c('COMMAND GETKEYS ping'), c('COMMAND GETKEYS nosuch a'), c('COMMAND HELP')] },
+  { name: 'DEBUG is refused by default', cmds: [c('DEBUG SLEEP 0'), c('DEBUG')] },
   { name: 'RESET', cmds: [c('SELECT 3'), c('CLIENT SETNAME x'), c('RESET'), c('CLIENT GETNAME')] },
   { name: 'TIME shape', cmds: [c('TIME')], normalize: (r) => r.replace(/\$\d+\r\n\d+\r\n/g, '$N\r\nN\r\n') },
 ];
