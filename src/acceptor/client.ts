@@ -36,6 +36,13 @@ function arenaReserve(n: number): void {
   }
 }
 
+/** A command queued inside MULTI. */
+export interface QueuedCommand {
+  spec: CommandSpec;
+  src: { buf: Buffer; starts: number[]; ends: number[] };
+  argc: number;
+}
+
 export const enum ReplyMode {
   On = 0,
   Off = 1,
@@ -63,6 +70,10 @@ export class Client implements ReplySink {
   readonly createdAt = Date.now();
   lastInteraction = Date.now();
   lastCommand = 'NULL';
+  /** Commands queued by MULTI (null outside a transaction). */
+  multi: QueuedCommand[] | null = null;
+  /** A command was rejected while queueing: EXEC answers EXECABORT. */
+  multiFailed = false;
   /** Pub/Sub subscriptions (null until the first subscribe). */
   subs: ClientSubs | null = null;
   /** When the output buffer went over the soft limit (0 = it is not over). */
@@ -105,6 +116,23 @@ export class Client implements ReplySink {
     this.laddr = `${socket.localAddress}:${socket.localPort}`;
     const handle = (socket as unknown as { _handle?: { fd?: number } })._handle;
     this.fd = handle?.fd ?? -1;
+  }
+
+  /** Keep a private copy of a command for EXEC. */
+  queueCommand(spec: CommandSpec, buf: Uint8Array, starts: ArrayLike<number>, ends: ArrayLike<number>, argc: number): void {
+    let total = 0;
+    for (let i = 0; i < argc; i++) total += ends[i] - starts[i];
+    const copy = Buffer.allocUnsafe(total);
+    const s: number[] = [];
+    const e: number[] = [];
+    let off = 0;
+    for (let i = 0; i < argc; i++) {
+      copy.set(buf.subarray(starts[i], ends[i]), off);
+      s.push(off);
+      off += ends[i] - starts[i];
+      e.push(off);
+    }
+    this.multi!.push({ spec, src: { buf: copy, starts: s, ends: e }, argc });
   }
 
   /** Reserve the next reply slot; the returned tag goes into the request frame. */

@@ -7,6 +7,7 @@ import type { Args } from '../shared/frame.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import { Err } from '../protocol/reply-writer.js';
 import type { Client } from './client.js';
+import type { ReplySink } from './shards.js';
 import { ReplyMode } from './client.js';
 import type { Server } from './server.js';
 import {
@@ -28,6 +29,7 @@ import {
 import { parseStrictIntString } from '../shared/numbers.js';
 import { buildInfo } from './info.js';
 import { Kind, PubSub } from './pubsub.js';
+import { execTransaction } from './transaction.js';
 import { REDIS_COMPAT_VERSION } from '../shared/config.js';
 
 export interface LocalContext {
@@ -35,6 +37,8 @@ export interface LocalContext {
   client: Client;
   args: Args;
   w: ReplyWriter;
+  /** Where the reply goes (the client, or EXEC's collector) and its tag there. */
+  sink: ReplySink;
   tag: number;
   spec: CommandSpec;
 }
@@ -184,6 +188,8 @@ def('hello', ({ server, client, args, w }) => {
 
 def('reset', ({ server, client, w }) => {
   server.pubsub.dropClient(client);
+  client.multi = null;
+  client.multiFailed = false;
   client.db = 0;
   client.resp = 2;
   client.name = '';
@@ -414,6 +420,37 @@ def('client|help', ({ w }) =>
   ]),
 );
 
+// ------------------------------------------------------------------ transactions
+
+def('multi', ({ client, w }) => {
+  if (client.multi !== null) {
+    w.error('ERR MULTI calls can not be nested');
+    return;
+  }
+  client.multi = [];
+  client.multiFailed = false;
+  w.ok();
+});
+
+def('discard', ({ client, w }) => {
+  if (client.multi === null) {
+    w.error('ERR DISCARD without MULTI');
+    return;
+  }
+  client.multi = null;
+  client.multiFailed = false;
+  w.ok();
+});
+
+def('exec', ({ server, client, w, sink, tag }) => {
+  if (client.multi === null) {
+    w.error('ERR EXEC without MULTI');
+    return;
+  }
+  execTransaction(server, client, sink, tag);
+  return true;
+});
+
 // ------------------------------------------------------------------ pub/sub
 
 function names(args: Args, from: number): string[] {
@@ -595,14 +632,14 @@ def('time', ({ w }) => {
 });
 
 def('info', (ctx) => {
-  const { server, client, args, tag } = ctx;
+  const { server, client, args, tag, sink } = ctx;
   const sections: string[] = [];
   for (let i = 1; i < args.count; i++) sections.push(args.lower(i));
   void buildInfo(server, sections).then((text) => {
     const w = ctx.w;
     w.reset(client.resp === 3);
     w.verbatim(text);
-    client.deliverBuffer(w.take(), tag);
+    sink.deliver(w.buf, 0, w.pos, tag);
     server.flushOutput();
   });
   return true;
@@ -651,7 +688,7 @@ function atof(s: string): number {
  * DEBUG, with the sub-commands Ferrous really has: SLEEP blocks every shard (keyed commands wait, as
  * they would behind Redis's blocked main thread). Others answer as unknown sub-commands.
  */
-def('debug', ({ server, client, args, w, tag }) => {
+def('debug', ({ server, client, args, w, tag, sink }) => {
   const ra = client.socket.remoteAddress ?? '';
   const local = ra === '::1' || ra.startsWith('127.') || ra.startsWith('::ffff:127.');
   if (!server.config.allowProtectedAction('enable-debug-command', local)) {
@@ -662,7 +699,7 @@ def('debug', ({ server, client, args, w, tag }) => {
     const ms = atof(args.str(2)) * 1000;
     server.blockAllShards(ms, () => {
       const out = Buffer.from('+OK\r\n');
-      client.deliverBuffer(out, tag);
+      sink.deliver(out, 0, out.length, tag);
       server.flushOutput();
     });
     return true;

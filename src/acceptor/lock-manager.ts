@@ -86,6 +86,8 @@ export function runAcrossShards(
   connId: number,
   resp3: boolean,
   done: (reply: Buffer) => void,
+  /** A transaction already holding every shard involved (EXEC): run under it, take no lock. */
+  heldBy: LockOwner | null = null,
 ): void {
   if (spec.route !== Route.Keys) throw new Error(`${spec.name} is not a keyed command`);
   const home = keys[0].shard;
@@ -97,7 +99,7 @@ export function runAcrossShards(
     if (!list) foreign.set(k.shard, (list = []));
     if (!list.some((x) => x.db === k.db && x.key === k.key)) list.push(k);
   }
-  const lock = new ShardLock(set, shardIdx, () => {
+  const run = (lock: LockOwner, release: () => void) => {
     const payloads: Buffer[] = [];
     let waiting = foreign.size;
     let failed: Buffer | null = null;
@@ -106,7 +108,7 @@ export function runAcrossShards(
       if (isError(reply)) failed ??= reply;
       if (failed !== null) {
         if (--waiting === 0) {
-          lock.release();
+          release();
           set.publishAll();
           done(failed);
         }
@@ -128,7 +130,7 @@ export function runAcrossShards(
       const args: (string | Buffer)[] = ['__run_foreign', String(spec.index), String(payloads.length), ...payloads, ...argv];
       const sink = new CallbackSink((reply) => {
         if (isError(reply)) {
-          lock.release();
+          release();
           set.publishAll();
           done(reply);
           return;
@@ -148,7 +150,7 @@ export function runAcrossShards(
           p = skipValue(reply, shardEnd);
           set.shards[shard].sendSimple(lock, null, IMPORT().index, clientDb, connId, 0, 0, ['__import', payload]);
         }
-        lock.release();
+        release();
         set.publishAll();
         done(Buffer.from(clientReply));
       });
@@ -156,6 +158,11 @@ export function runAcrossShards(
       set.publishAll();
     }
     if (waiting === 0) runHome();
-  });
+  };
+  if (heldBy !== null) {
+    run(heldBy, () => {});
+    return;
+  }
+  const lock = new ShardLock(set, shardIdx, () => run(lock, () => lock.release()));
   lock.acquire();
 }

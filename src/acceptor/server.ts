@@ -23,7 +23,7 @@ import { slotTable } from '../shared/sharding.js';
 import { RequestFlag } from '../shared/frame.js';
 import { Client, type ClientHost } from './client.js';
 import { PubSub } from './pubsub.js';
-import { ShardSet, HOLD_PAUSE_BYTES, type LockOwner } from './shards.js';
+import { ShardSet, HOLD_PAUSE_BYTES, type ArgSource, type LockOwner, type ReplySink } from './shards.js';
 import { FanOutCollector, aggregateHeader, skipValue } from './combine.js';
 import { ShardLock, runAcrossShards, type KeyRef } from './lock-manager.js';
 import { localHandler, type LocalContext } from './local-commands.js';
@@ -65,6 +65,24 @@ function shardConfigOf(config: Config): ShardConfig {
   return out as unknown as ShardConfig;
 }
 
+/**
+ * One command to execute: its arguments, who gets the reply (a client slot, or a collector such as
+ * EXEC's), and the lock owner on whose behalf it runs (inside a transaction).
+ */
+export interface Invocation {
+  client: Client;
+  spec: CommandSpec;
+  src: ArgSource & { buf: Buffer };
+  argc: number;
+  db: number;
+  sink: ReplySink;
+  tag: number;
+  owner: LockOwner | null;
+}
+
+/** Commands that act on the transaction itself and so are never queued. */
+const TRANSACTION_CONTROL = new Set(['multi', 'exec', 'discard', 'watch', 'quit', 'reset']);
+
 /** What a RESP2 client may send while subscribed. */
 const SUBSCRIBED_MODE_ALLOWED = new Set(['subscribe', 'ssubscribe', 'psubscribe', 'unsubscribe', 'sunsubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
 
@@ -83,6 +101,9 @@ export class Server extends EventEmitter implements ClientHost {
   private outputScheduled = false;
   private readonly pausedClients = new Set<Client>();
   private cron: NodeJS.Timeout | null = null;
+  /** Reused for the command being dispatched on the hot path (no allocation per command). */
+  private readonly hotInvocation: Invocation;
+  private readonly scanArgs = new Args();
   /** Reused for every local command (no allocation per command). */
   private readonly localCtx: LocalContext;
   /** Per-command stats of the commands the acceptor answers itself, by command index. */
@@ -110,7 +131,18 @@ export class Server extends EventEmitter implements ClientHost {
     onFatal: (err: Error) => void,
   ) {
     super();
-    this.localCtx = { server: this, client: null as unknown as Client, args: this.localArgs, w: this.writer, tag: 0, spec: COMMANDS[0] };
+    const noClient = null as unknown as Client;
+    this.localCtx = { server: this, client: noClient, args: this.localArgs, w: this.writer, tag: 0, sink: noClient, spec: COMMANDS[0] };
+    this.hotInvocation = {
+      client: noClient,
+      spec: COMMANDS[0],
+      src: { buf: Buffer.alloc(0), starts: [], ends: [] },
+      argc: 0,
+      db: 0,
+      sink: noClient,
+      tag: 0,
+      owner: null,
+    };
     const count = config.getInt('shards');
     this.slotToShard = slotTable(count);
     this.shards = new ShardSet({
@@ -392,26 +424,54 @@ export class Server extends EventEmitter implements ClientHost {
       );
       return;
     }
+    if (client.multi !== null && !TRANSACTION_CONTROL.has(spec.name)) {
+      if (spec.flags.has('no_multi')) {
+        this.reject(client, spec, 'ERR Command not allowed inside a transaction');
+        return;
+      }
+      client.queueCommand(spec, buf, p.starts, p.ends, argc);
+      client.deliverBuffer(QUEUED, client.nextTag());
+      return;
+    }
     client.lastCommand = spec.name;
-    switch (spec.route) {
+    const inv = this.hotInvocation;
+    inv.client = client;
+    inv.spec = spec;
+    inv.src.buf = buf;
+    inv.src.starts = p.starts;
+    inv.src.ends = p.ends;
+    inv.argc = argc;
+    inv.db = client.db;
+    inv.sink = client;
+    inv.owner = null;
+    // CLIENT REPLY decides about replies itself (ON answers even while replies are off).
+    inv.tag = client.nextTag(spec.name !== 'client|reply');
+    this.invoke(inv);
+  }
+
+  /** Execute an invocation by its route. */
+  invoke(inv: Invocation): void {
+    switch (inv.spec.route) {
       case Route.Keys:
-        this.routeKeys(client, spec);
+        this.routeKeys(inv);
         return;
       case Route.FanOut:
-        this.routeFanOut(client, spec);
+        this.routeFanOut(inv);
         return;
       case Route.AllShards:
-        this.routeAll(client, spec);
+        this.routeAll(inv);
         return;
       case Route.Scan:
-        this.routeScan(client, spec);
+        this.routeScan(inv);
         return;
       default:
-        this.runLocal(client, spec);
+        this.runLocal(inv);
     }
   }
 
   private reject(client: Client, spec: CommandSpec | null, msg: string): void {
+    // An error while queueing dooms the transaction (EXECABORT), as Redis's flagTransaction.
+    if (client.multi !== null) client.multiFailed = true;
     if (spec) this.stats.rejectedCalls.set(spec.name, (this.stats.rejectedCalls.get(spec.name) ?? 0) + 1);
     this.countError(msg.slice(0, msg.indexOf(' ') >>> 0));
     client.deliverBuffer(Buffer.from(`-${msg}\r\n`), client.nextTag());
@@ -425,75 +485,94 @@ export class Server extends EventEmitter implements ClientHost {
     return client.resp === 3 ? RequestFlag.Resp3 : 0;
   }
 
-  private shardOfArg(buf: Buffer, start: number, end: number): number {
+  private shardOfArg(buf: Uint8Array, start: number, end: number): number {
     return this.slotToShard[keyHashSlot(buf, start, end)];
   }
 
-  private sendWhole(client: Client, spec: CommandSpec, shard: number, tag: number): void {
-    const p = client.parser;
-    const ok = this.shards.shards[shard].send(null, client, spec.index, client.db, client.id, tag, this.flagsFor(client), { buf: p.args, starts: p.starts, ends: p.ends }, p.argc);
-    if (!ok && this.shards.heldBytes > HOLD_PAUSE_BYTES) this.pauseClient(client);
+  private sendWhole(inv: Invocation, shard: number): void {
+    const c = inv.client;
+    const ok = this.shards.shards[shard].send(inv.owner, inv.sink, inv.spec.index, inv.db, c.id, inv.tag, this.flagsFor(c), inv.src, inv.argc);
+    if (!ok && inv.owner === null && this.shards.heldBytes > HOLD_PAUSE_BYTES) this.pauseClient(c);
   }
 
-  private routeKeys(client: Client, spec: CommandSpec): void {
-    const p = client.parser;
-    const buf = p.args;
+  /** Deliver a finished reply to the invocation's sink (and get it on the wire if it is a client). */
+  private answer(inv: Invocation, reply: Uint8Array): void {
+    inv.sink.deliver(reply, 0, reply.length, inv.tag);
+    this.flushOutput();
+  }
+
+  /** Shards that the invocation's keys live on (for locking a transaction). */
+  shardsOf(inv: Invocation): number[] {
+    const spec = inv.spec;
+    const { buf, starts, ends } = inv.src;
+    if (spec.route === Route.AllShards || spec.route === Route.Scan) return this.shards.shards.map((s) => s.index);
+    if (spec.route !== Route.Keys && spec.route !== Route.FanOut) return [];
+    const idx = spec.keys !== null ? spec.keys(inv.argc, (i) => buf.latin1Slice(starts[i], ends[i])) : keyIndices(spec, inv.argc);
+    if (idx.length === 0) return [0];
+    return [...new Set(idx.map((i) => this.shardOfArg(buf, starts[i], ends[i])))];
+  }
+
+  /** Whether a keyed invocation's keys span several shards (it then needs the cross-shard steps). */
+  isCrossShard(inv: Invocation): boolean {
+    return inv.spec.route === Route.Keys && this.shardsOf(inv).length > 1;
+  }
+
+  private routeKeys(inv: Invocation): void {
+    const spec = inv.spec;
+    const { buf, starts, ends } = inv.src;
+    const argc = inv.argc;
     let idx: number[] | null = null;
     let shard: number;
     if (spec.keys !== null) {
-      idx = spec.keys(p.argc, (i) => buf.latin1Slice(p.starts[i], p.ends[i]));
+      idx = spec.keys(argc, (i) => buf.latin1Slice(starts[i], ends[i]));
       // Malformed key counts: any shard answers with Redis's error.
-      shard = idx.length === 0 ? 0 : this.shardOfArg(buf, p.starts[idx[0]], p.ends[idx[0]]);
+      shard = idx.length === 0 ? 0 : this.shardOfArg(buf, starts[idx[0]], ends[idx[0]]);
     } else {
       const first = spec.firstKey;
-      shard = this.shardOfArg(buf, p.starts[first], p.ends[first]);
-      if (spec.lastKey !== spec.firstKey) idx = keyIndices(spec, p.argc);
+      shard = this.shardOfArg(buf, starts[first], ends[first]);
+      if (spec.lastKey !== spec.firstKey) idx = keyIndices(spec, argc);
     }
     if (idx !== null && idx.length > 1) {
       let cross = false;
-      for (const i of idx) if (this.shardOfArg(buf, p.starts[i], p.ends[i]) !== shard) cross = true;
-      const extraDb = spec.name === 'copy' ? copyTargetDb(buf, p.starts, p.ends, p.argc, this.config.getInt('databases')) : null;
+      for (const i of idx) if (this.shardOfArg(buf, starts[i], ends[i]) !== shard) cross = true;
+      const extraDb = spec.name === 'copy' ? copyTargetDb(buf, starts, ends, argc, this.config.getInt('databases')) : null;
       // An invalid COPY … DB n is rejected by the home shard before it touches the destination.
       if (cross && extraDb !== -1) {
         const keys: KeyRef[] = idx.map((i, n) => ({
-          db: n === 1 && extraDb !== null ? extraDb : client.db,
-          key: buf.latin1Slice(p.starts[i], p.ends[i]),
-          shard: this.shardOfArg(buf, p.starts[i], p.ends[i]),
+          db: n === 1 && extraDb !== null ? extraDb : inv.db,
+          key: buf.latin1Slice(starts[i], ends[i]),
+          shard: this.shardOfArg(buf, starts[i], ends[i]),
         }));
         const argv: Buffer[] = [];
-        for (let i = 0; i < p.argc; i++) argv.push(Buffer.from(buf.subarray(p.starts[i], p.ends[i])));
-        const tag = client.nextTag();
-        runAcrossShards(this.shards, spec, argv, keys, client.db, client.id, client.resp === 3, (reply) => {
-          client.deliverBuffer(reply, tag);
-          this.flushOutput();
-        });
+        for (let i = 0; i < argc; i++) argv.push(Buffer.from(buf.subarray(starts[i], ends[i])));
+        const target = { ...inv };
+        runAcrossShards(this.shards, spec, argv, keys, inv.db, inv.client.id, inv.client.resp === 3, (reply) => this.answer(target, reply), inv.owner);
         return;
       }
     }
-    this.sendWhole(client, spec, shard, client.nextTag());
+    this.sendWhole(inv, shard);
   }
 
-  private routeFanOut(client: Client, spec: CommandSpec): void {
-    const p = client.parser;
-    const buf = p.args;
-    const idx = keyIndices(spec, p.argc);
+  private routeFanOut(inv: Invocation): void {
+    const spec = inv.spec;
+    const { buf, starts, ends } = inv.src;
+    const idx = keyIndices(spec, inv.argc);
     const n = this.shards.count;
     if (n === 1) {
-      this.sendWhole(client, spec, 0, client.nextTag());
+      this.sendWhole(inv, 0);
       return;
     }
     const keyShard = new Uint8Array(idx.length);
     let first = -1;
     let single = true;
     for (let k = 0; k < idx.length; k++) {
-      const s = this.shardOfArg(buf, p.starts[idx[k]], p.ends[idx[k]]);
+      const s = this.shardOfArg(buf, starts[idx[k]], ends[idx[k]]);
       keyShard[k] = s;
       if (first < 0) first = s;
       else if (s !== first) single = false;
     }
-    const tag = client.nextTag();
     if (single) {
-      this.sendWhole(client, spec, first, tag);
+      this.sendWhole(inv, first);
       return;
     }
     // One part per shard that owns keys: [name, its keys (with their step arguments)].
@@ -512,38 +591,37 @@ export class Server extends EventEmitter implements ClientHost {
     }
     const keyParts = new Uint8Array(idx.length);
     for (let k = 0; k < idx.length; k++) keyParts[k] = partOfShard[keyShard[k]];
+    const { sink, tag } = inv;
     const collector = new FanOutCollector(
       partShards.length,
       spec.combine,
-      (reply) => client.deliverBuffer(reply, tag),
+      (reply) => sink.deliver(reply, 0, reply.length, tag),
       spec.combine === Combine.KeyOrder ? keyParts : null,
     );
-    const src = { buf, starts: p.starts, ends: p.ends };
     for (let i = 0; i < partShards.length; i++) {
-      this.shards.shards[partShards[i]].send(null, collector, spec.index, client.db, client.id, i, this.flagsFor(client), src, partArgs[i].length, partArgs[i]);
+      this.shards.shards[partShards[i]].send(inv.owner, collector, spec.index, inv.db, inv.client.id, i, this.flagsFor(inv.client), inv.src, partArgs[i].length, partArgs[i]);
     }
   }
 
-  private routeAll(client: Client, spec: CommandSpec): void {
-    const tag = client.nextTag();
-    const p = client.parser;
+  private routeAll(inv: Invocation): void {
     if (this.shards.count === 1) {
-      this.sendWhole(client, spec, 0, tag);
+      this.sendWhole(inv, 0);
       return;
     }
-    const collector = new FanOutCollector(this.shards.count, spec.combine, (reply) => client.deliverBuffer(reply, tag));
-    const src = { buf: p.args, starts: p.starts, ends: p.ends };
-    for (const s of this.shards.shards) s.send(null, collector, spec.index, client.db, client.id, s.index, this.flagsFor(client), src, p.argc);
+    const { sink, tag } = inv;
+    const collector = new FanOutCollector(this.shards.count, inv.spec.combine, (reply) => sink.deliver(reply, 0, reply.length, tag));
+    for (const s of this.shards.shards) s.send(inv.owner, collector, inv.spec.index, inv.db, inv.client.id, s.index, this.flagsFor(inv.client), inv.src, inv.argc);
   }
 
   /** SCAN: the cursor encodes (local cursor × shard count + shard); shards are walked in order. */
-  private routeScan(client: Client, _spec: CommandSpec): void {
-    const a = this.argsOf(client);
-    const tag = client.nextTag();
-    const reply = (buf: Buffer) => {
-      client.deliverBuffer(buf, tag);
-      this.flushOutput();
-    };
+  private routeScan(inv: Invocation): void {
+    const a = this.scanArgs;
+    a.bytes = inv.src.buf;
+    a.starts = inv.src.starts as Int32Array;
+    a.ends = inv.src.ends as Int32Array;
+    a.count = inv.argc;
+    const target = { ...inv };
+    const reply = (buf: Buffer) => this.answer(target, buf);
     const cursor = parseScanCursor(a.str(1));
     if (cursor === null) {
       reply(Buffer.from('-ERR invalid cursor\r\n'));
@@ -579,7 +657,7 @@ export class Server extends EventEmitter implements ClientHost {
     let local = Number(cursor / BigInt(n));
     if (local > 0x3fffffff) local = 0; // not a cursor we handed out: restart that shard's walk
     const scanSpec = commandByName('__scan');
-    const db = client.db;
+    const db = inv.db;
     const found: Buffer[] = [];
     let foundCount = 0;
     // Walk shards in order; when one finishes before COUNT keys were examined, carry on with the next
@@ -609,7 +687,7 @@ export class Server extends EventEmitter implements ClientHost {
           reply(Buffer.concat([Buffer.from(`*2\r\n$${ns.length}\r\n${ns}\r\n*${foundCount}\r\n`), ...found]));
         },
       };
-      this.shards.shards[shard].sendSimple(null, sink, scanSpec.index, db, client.id, 0, 0, [
+      this.shards.shards[shard].sendSimple(target.owner, sink, scanSpec.index, db, target.client.id, 0, 0, [
         '__scan',
         String(db),
         String(local),
@@ -633,21 +711,26 @@ export class Server extends EventEmitter implements ClientHost {
     return a;
   }
 
-  private runLocal(client: Client, spec: CommandSpec): void {
+  private runLocal(inv: Invocation): void {
+    const { client, spec, tag } = inv;
     const handler = localHandler(spec.name);
-    // CLIENT REPLY decides about replies itself (ON answers even while replies are off).
-    const tag = client.nextTag(spec.name !== 'client|reply');
     const w = this.writer;
     w.reset(client.resp === 3);
     if (handler === undefined) {
       w.error(`ERR unknown command '${spec.name}'`);
-      client.deliver(w.buf, 0, w.pos, tag);
+      inv.sink.deliver(w.buf, 0, w.pos, tag);
       return;
     }
     const ctx = this.localCtx;
     ctx.client = client;
-    ctx.args = this.argsOf(client);
+    const a = this.localArgs;
+    a.bytes = inv.src.buf;
+    a.starts = inv.src.starts as Int32Array;
+    a.ends = inv.src.ends as Int32Array;
+    a.count = inv.argc;
+    ctx.args = a;
     ctx.tag = tag;
+    ctx.sink = inv.sink;
     ctx.spec = spec;
     const t0 = performance.now();
     const deferred = handler(ctx);
@@ -658,7 +741,7 @@ export class Server extends EventEmitter implements ClientHost {
       st.failed++;
       this.countError(w.lastErrorCode);
     }
-    if (deferred !== true) client.deliver(w.buf, 0, w.pos, tag);
+    if (deferred !== true) inv.sink.deliver(w.buf, 0, w.pos, tag);
   }
 
   // ------------------------------------------------------------------ services for local commands
@@ -732,6 +815,8 @@ export class Server extends EventEmitter implements ClientHost {
   }
 }
 
+const QUEUED = Buffer.from('+QUEUED\r\n');
+
 export const PROTECTED_MODE_ERROR =
   '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. 3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Setup a bind address or an authentication password. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n';
 
@@ -760,7 +845,7 @@ export function parseScanCursor(s: string): bigint | null {
 }
 
 /** COPY src dst DB n: the destination database; null when not given, -1 when invalid. */
-function copyTargetDb(buf: Buffer, starts: Int32Array, ends: Int32Array, argc: number, databases: number): number | null {
+function copyTargetDb(buf: Buffer, starts: ArrayLike<number>, ends: ArrayLike<number>, argc: number, databases: number): number | null {
   let db: number | null = null;
   for (let i = 3; i < argc; i++) {
     if (buf.latin1Slice(starts[i], ends[i]).toLowerCase() === 'db') {

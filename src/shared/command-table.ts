@@ -15,6 +15,7 @@ import './commands/connection.js';
 import './commands/server.js';
 import './commands/internal.js';
 import './commands/pubsub.js';
+import './commands/transactions.js';
 
 export { COMMANDS, Route, Combine, type CommandSpec, type KeyFinder } from './commands/registry.js';
 

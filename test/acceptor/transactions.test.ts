@@ -1,0 +1,70 @@
+/**
+ * EXEC is atomic across shards: transfers between accounts on different shards never show a partial
+ * state to MGET or to a reading transaction, and the final sum is exact.
+ */
+import t from 'tap';
+import { RawConn, keysByShard, withServer } from '../helpers/server.js';
+
+const SHARDS = 3;
+const srv = await withServer({ shards: SHARDS });
+t.teardown(() => srv.close());
+
+function sumOfArray(raw: string): number {
+  // *N then N integers-as-bulk (MGET) or N ":n" / bulk replies (EXEC of GETs)
+  let sum = 0;
+  for (const line of raw.split('\r\n').slice(1)) if (/^-?\d+$/.test(line)) sum += Number(line);
+  return sum;
+}
+
+t.test('transfers in MULTI/EXEC across shards keep the total constant for every observer', async (t) => {
+  const accounts = keysByShard(SHARDS, 17, 'acct:').flat().slice(0, 50);
+  const setup = await RawConn.connect(srv.port);
+  const mset = ['MSET'];
+  for (const a of accounts) mset.push(a, '100');
+  t.equal(await setup.call(...mset), '+OK\r\n');
+  setup.close();
+  const total = accounts.length * 100;
+  const movers = await Promise.all(Array.from({ length: 20 }, () => RawConn.connect(srv.port)));
+  const readers = await Promise.all(Array.from({ length: 6 }, () => RawConn.connect(srv.port)));
+  t.teardown(() => [...movers, ...readers].forEach((c) => c.close()));
+  let stop = false;
+  let observations = 0;
+  let wrong = 0;
+  const moving = movers.map(async (c, m) => {
+    for (let i = 0; i < 60; i++) {
+      const from = accounts[(m * 7 + i * 3) % accounts.length];
+      const to = accounts[(m * 11 + i * 5 + 1) % accounts.length];
+      const amount = String(1 + ((m + i) % 9));
+      c.send('MULTI');
+      c.send('DECRBY', from, amount);
+      c.send('INCRBY', to, amount);
+      c.send('EXEC');
+      const r = await c.read(4);
+      if (!r.startsWith('+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n')) throw new Error(r);
+    }
+  });
+  const reading = readers.map(async (c, i) => {
+    while (!stop) {
+      if (i % 2 === 0) {
+        const r = await c.call('MGET', ...accounts);
+        if (sumOfArray(r) !== total) wrong++;
+      } else {
+        c.send('MULTI');
+        for (const a of accounts) c.send('GET', a);
+        c.send('EXEC');
+        const r = await c.read(accounts.length + 2);
+        const exec = r.slice(r.lastIndexOf('*'));
+        if (sumOfArray(exec) !== total) wrong++;
+      }
+      observations++;
+    }
+  });
+  await Promise.all(moving);
+  stop = true;
+  await Promise.all(reading);
+  const final = await RawConn.connect(srv.port);
+  t.equal(sumOfArray(await final.call('MGET', ...accounts)), total, 'final sum exact');
+  final.close();
+  t.ok(observations > 10, `${observations} observations`);
+  t.equal(wrong, 0, 'no observer ever saw a partial transfer');
+});

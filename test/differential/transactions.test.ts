@@ -1,0 +1,29 @@
+import t from 'tap';
+import { runDifferential, c, type DiffCase } from './harness.js';
+
+const cases: DiffCase[] = [
+  { name: 'MULTI/EXEC basics', cmds: [c('MULTI'), c('SET a 1'), c('INCR a'), c('GET a'), c('MGET a b c'), c('EXEC'), c('GET a')] },
+  { name: 'empty transaction', cmds: [c('MULTI'), c('EXEC')] },
+  { name: 'DISCARD', cmds: [c('MULTI'), c('SET a 1'), c('DISCARD'), c('GET a'), c('DISCARD'), c('EXEC')] },
+  { name: 'nesting and misplaced commands', cmds: [c('MULTI'), c('MULTI'), c('SET a 1'), c('EXEC'), c('EXEC')] },
+  { name: 'queue-time errors abort EXEC', cmds: [c('MULTI'), c('SET a 1'), c('NOSUCH x'), c('GET'), c('EXEC'), c('GET a')] },
+  { name: 'commands refused inside MULTI', cmds: [c('MULTI'), c('SHUTDOWN'), c('EXEC')] },
+  { name: 'runtime errors stay in place', cmds: [c('SET s notanumber'), c('MULTI'), c('INCR s'), c('SET t 1'), c('INCR t'), c('EXEC')] },
+  { name: 'SELECT inside MULTI', cmds: [c('MULTI'), c('SELECT 3'), c('SET a 3'), c('SELECT 4'), c('SET a 4'), c('EXEC'), c('GET a'), c('SELECT 3'), c('GET a')] },
+  { name: 'keys on many shards, fan-out and cross-shard commands', cmds: [c('MULTI'), c('MSET k1 1 k2 2 foo 3 bar 4'), c('RENAME k1 k9'), c('EXISTS k1 k9 k2 foo bar'), c('DEL k2 foo'), c('DBSIZE'), c('KEYS *'), c('EXEC')], normalize: sortKeysInExec },
+  { name: 'RESP3 transaction', resp: 3, cmds: [c('MULTI'), c('GET nokey'), c('SET a 1'), c('EXEC')] },
+  { name: 'local commands inside MULTI', cmds: [c('MULTI'), c('PING'), c('ECHO hi'), c('SET a 1'), c('PING x'), c('EXEC')] },
+];
+
+/** KEYS inside EXEC: element order is hash order in Redis; sort the KEYS element of the array. */
+function sortKeysInExec(reply: string, cmd: Array<string | Buffer>): string {
+  if (String(cmd[0]) !== 'EXEC') return reply;
+  return reply.replace(/\*(\d+)\r\n((?:\$\d+\r\n[^\r]*\r\n)+)$/, (_m, n: string, body: string) => {
+    const items = body.split('\r\n').filter(Boolean);
+    const pairs: string[] = [];
+    for (let i = 0; i < items.length; i += 2) pairs.push(`${items[i]}\r\n${items[i + 1]}\r\n`);
+    return `*${n}\r\n${pairs.sort().join('')}`;
+  });
+}
+
+await runDifferential(t, cases);
