@@ -16,6 +16,10 @@ import './commands/server.js';
 import './commands/internal.js';
 import './commands/pubsub.js';
 import './commands/transactions.js';
+import './commands/lists.js';
+import './commands/zsets.js';
+import './commands/hashes.js';
+import './commands/sets.js';
 
 export { COMMANDS, Route, Combine, type CommandSpec, type KeyFinder } from './commands/registry.js';
 

@@ -2,3 +2,7 @@
 import './strings.js';
 import './keys.js';
 import './internal.js';
+import './lists.js';
+import './zsets.js';
+import './hashes.js';
+import './sets.js';

@@ -11,6 +11,7 @@ import { globMatchString, isMatchAll } from '../../shared/glob.js';
 import { keyHashSlotOfString } from '../../shared/crc16.js';
 import { shardOfSlot } from '../../shared/sharding.js';
 import type { Shard } from '../shard.js';
+import { saveCursor, takeCursor } from '../scan-cursors.js';
 
 function asShard(ctx: ExecContext): Shard {
   return ctx.shard as Shard;
@@ -121,16 +122,6 @@ register('__config', (ctx) => {
 
 // ---------------------------------------------------------------------------------------------- SCAN
 
-interface ScanCursor {
-  db: number;
-  it: Iterator<string>;
-  lastUsed: number;
-}
-
-const MAX_CURSORS = 1024;
-const cursors = new Map<number, ScanCursor>();
-let nextCursorId = 1;
-
 /**
  * One SCAN step: __scan db cursor count pattern type → *2 [next local cursor] [keys].
  * A cursor names a live Map iterator kept here, so every key present for the whole scan is returned
@@ -145,16 +136,13 @@ register('__scan', (ctx) => {
   const pattern = a.str(4);
   const type = a.count > 5 ? a.str(5) : '';
   const db = ctx.shard.dbs[dbIndex];
-  let c = cursorId === 0 ? undefined : cursors.get(cursorId);
-  if (c === undefined || c.db !== dbIndex) {
-    c = { db: dbIndex, it: db.main.keys(), lastUsed: 0 };
-  } else cursors.delete(cursorId);
+  const it = takeCursor(cursorId, db) ?? db.main.keys();
   const matchAll = pattern === '' || isMatchAll(pattern);
   const keys: string[] = [];
   let examined = 0;
   let finished = false;
   while (examined < count) {
-    const r = c.it.next();
+    const r = it.next();
     if (r.done) {
       finished = true;
       break;
@@ -167,18 +155,7 @@ register('__scan', (ctx) => {
     if (type !== '' && typeName(v) !== type) continue;
     keys.push(key);
   }
-  let next = 0;
-  if (!finished) {
-    next = nextCursorId++;
-    if (nextCursorId > 0x3fffffff) nextCursorId = 1;
-    c.lastUsed = ctx.now;
-    cursors.set(next, c);
-    if (cursors.size > MAX_CURSORS) {
-      // Map order is insertion order and a cursor is re-inserted on every use: the first is the stalest.
-      const oldest = cursors.keys().next().value;
-      if (oldest !== undefined) cursors.delete(oldest);
-    }
-  }
+  const next = finished ? 0 : saveCursor(db, it);
   const w = ctx.reply;
   w.array(2);
   w.bulk(String(next));

@@ -1,0 +1,63 @@
+/**
+ * Live iterators behind SCAN / HSCAN / SSCAN cursors, shared by the families (one id space per shard
+ * thread). A cursor id names a live Map iterator together with the object it walks (a Database for
+ * SCAN, a collection for HSCAN/SSCAN), so every element present for the whole scan is returned
+ * exactly once whatever changes meanwhile. At most 1024 are kept, least recently used evicted; an
+ * unknown id (evicted, invented, or for another object) makes the caller restart its walk, which can
+ * repeat elements but never miss one.
+ */
+interface LiveCursor {
+  owner: object;
+  it: Iterator<string>;
+}
+
+const MAX_CURSORS = 1024;
+const cursors = new Map<number, LiveCursor>();
+let nextCursorId = 1;
+
+/** The iterator saved under `id` for `owner` (removed from the store), or undefined. */
+export function takeCursor(id: number, owner: object): Iterator<string> | undefined {
+  if (id === 0) return undefined;
+  const c = cursors.get(id);
+  if (c === undefined || c.owner !== owner) return undefined;
+  cursors.delete(id);
+  return c.it;
+}
+
+/** Save an unfinished walk; returns the cursor id to hand to the client (never 0). */
+export function saveCursor(owner: object, it: Iterator<string>): number {
+  const id = nextCursorId++;
+  if (nextCursorId > 0x3fffffff) nextCursorId = 1;
+  cursors.set(id, { owner, it });
+  if (cursors.size > MAX_CURSORS) {
+    // Map order is insertion order and a cursor is re-inserted on every use: the first is the stalest.
+    const oldest = cursors.keys().next().value;
+    if (oldest !== undefined) cursors.delete(oldest);
+  }
+  return id;
+}
+
+// ------------------------------------------------------------------------------------ HSCAN / SSCAN args
+
+const U64_MAX = 18446744073709551615n;
+
+/**
+ * Redis's parseScanCursorOrReply (strtoul, base 10): an optional sign and digits, or the empty
+ * string (0); leading blanks, trailing junk and values past 2^64-1 are "invalid cursor". Returns the
+ * cursor as a number (ids past 2^53 are never ours, so precision there does not matter) or null.
+ */
+export function parseScanCursor(s: string): number | null {
+  if (s === '') return 0;
+  if (!/^[+-]?[0-9]+$/.test(s)) return null;
+  const neg = s.charCodeAt(0) === 45;
+  const digits = s.replace(/^[+-]/, '');
+  if (digits.length > 20 || BigInt(digits) > U64_MAX) return null;
+  const n = Number(digits);
+  return neg && n !== 0 ? -1 : n;
+}
+
+export interface ScanOptions {
+  count: number;
+  /** null = match everything. */
+  pattern: string | null;
+}
