@@ -8,6 +8,7 @@ import { RequestParser, type ParserLimits } from '../protocol/request-parser.js'
 import type { ReplySink } from './shards.js';
 import type { CommandSpec } from '../shared/command-table.js';
 import type { ClientSubs } from './pubsub.js';
+import type { WatchedKey } from './transaction.js';
 
 /** Tag bit set on commands whose reply must be dropped (CLIENT REPLY OFF / SKIP). */
 export const DISCARD_REPLY = 0x80000000;
@@ -72,6 +73,8 @@ export class Client implements ReplySink {
   lastCommand = 'NULL';
   /** Commands queued by MULTI (null outside a transaction). */
   multi: QueuedCommand[] | null = null;
+  /** Keys under WATCH (null when none). */
+  watched: WatchedKey[] | null = null;
   /** A command was rejected while queueing: EXEC answers EXECABORT. */
   multiFailed = false;
   /** Pub/Sub subscriptions (null until the first subscribe). */

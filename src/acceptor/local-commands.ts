@@ -29,7 +29,7 @@ import {
 import { parseStrictIntString } from '../shared/numbers.js';
 import { buildInfo } from './info.js';
 import { Kind, PubSub } from './pubsub.js';
-import { execTransaction } from './transaction.js';
+import { execTransaction, unwatchAll, watchKeys } from './transaction.js';
 import { REDIS_COMPAT_VERSION } from '../shared/config.js';
 
 export interface LocalContext {
@@ -188,6 +188,7 @@ def('hello', ({ server, client, args, w }) => {
 
 def('reset', ({ server, client, w }) => {
   server.pubsub.dropClient(client);
+  unwatchAll(server, client);
   client.multi = null;
   client.multiFailed = false;
   client.db = 0;
@@ -432,13 +433,34 @@ def('multi', ({ client, w }) => {
   w.ok();
 });
 
-def('discard', ({ client, w }) => {
+def('discard', ({ server, client, w }) => {
   if (client.multi === null) {
     w.error('ERR DISCARD without MULTI');
     return;
   }
+  unwatchAll(server, client);
   client.multi = null;
   client.multiFailed = false;
+  w.ok();
+});
+
+def('watch', ({ server, client, args, w, sink, tag }) => {
+  if (client.multi !== null) {
+    w.error('ERR WATCH inside MULTI is not allowed');
+    return;
+  }
+  const keys: string[] = [];
+  for (let i = 1; i < args.count; i++) keys.push(args.str(i));
+  watchKeys(server, client, keys, () => {
+    const ok = Buffer.from('+OK\r\n');
+    sink.deliver(ok, 0, ok.length, tag);
+    server.flushOutput();
+  });
+  return true;
+});
+
+def('unwatch', ({ server, client, w }) => {
+  unwatchAll(server, client);
   w.ok();
 });
 

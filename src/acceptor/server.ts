@@ -18,11 +18,12 @@ import {
   lookupCommand,
   type CommandSpec,
 } from '../shared/command-table.js';
-import { keyHashSlot } from '../shared/crc16.js';
+import { keyHashSlot, keyHashSlotOfString } from '../shared/crc16.js';
 import { slotTable } from '../shared/sharding.js';
 import { RequestFlag } from '../shared/frame.js';
 import { Client, type ClientHost } from './client.js';
 import { PubSub } from './pubsub.js';
+import { unwatchAll } from './transaction.js';
 import { ShardSet, HOLD_PAUSE_BYTES, type ArgSource, type LockOwner, type ReplySink } from './shards.js';
 import { FanOutCollector, aggregateHeader, skipValue } from './combine.js';
 import { ShardLock, runAcrossShards, type KeyRef } from './lock-manager.js';
@@ -246,6 +247,12 @@ export class Server extends EventEmitter implements ClientHost {
     this.clients.delete(c.id);
     this.pausedClients.delete(c);
     this.pubsub.dropClient(c);
+    unwatchAll(this, c);
+  }
+
+  /** The shard that owns a key (latin1 string). */
+  shardOfKey(key: string): number {
+    return this.slotToShard[keyHashSlotOfString(key)];
   }
 
   /**

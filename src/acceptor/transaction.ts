@@ -8,11 +8,74 @@
  * for everything before it and is waited for by everything after it.
  */
 import type { Client } from './client.js';
-import type { ReplySink } from './shards.js';
+import type { LockOwner, ReplySink } from './shards.js';
+import { commandByName } from '../shared/command-table.js';
 import { ShardLock } from './lock-manager.js';
 import type { Invocation, Server } from './server.js';
 
 const EXECABORT = Buffer.from('-EXECABORT Transaction discarded because of previous errors.\r\n');
+
+/** A key the client WATCHes, with the version its shard reported at WATCH time. */
+export interface WatchedKey {
+  db: number;
+  key: string;
+  shard: number;
+  version: number;
+}
+
+/** Group (db, key[, version]) arguments per shard for the __watch* commands. */
+function perShard(keys: WatchedKey[], withVersion: boolean): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const k of keys) {
+    let args = out.get(k.shard);
+    if (!args) out.set(k.shard, (args = []));
+    args.push(String(k.db), k.key);
+    if (withVersion) args.push(String(k.version));
+  }
+  return out;
+}
+
+/** WATCH key…: register with the owning shards, remember the versions, then answer OK. */
+export function watchKeys(server: Server, client: Client, keys: string[], done: () => void): void {
+  const wanted: WatchedKey[] = keys
+    .filter((key) => !client.watched?.some((w) => w.db === client.db && w.key === key))
+    .map((key) => ({ db: client.db, key, shard: server.shardOfKey(key), version: 0 }));
+  const groups = perShard(wanted, false);
+  if (groups.size === 0) {
+    done();
+    return;
+  }
+  let left = groups.size;
+  const spec = commandByName('__watch');
+  for (const [shard, args] of groups) {
+    const mine = wanted.filter((w) => w.shard === shard);
+    const sink: ReplySink = {
+      deliver: (bytes, start) => {
+        // *n :v1 :v2 … in the order the keys were sent
+        const lines = Buffer.from(bytes.subarray(start)).latin1Slice(0).split('\r\n');
+        mine.forEach((w, i) => (w.version = Number(lines[1 + i].slice(1))));
+        if (--left === 0) {
+          (client.watched ??= []).push(...wanted);
+          done();
+        }
+      },
+    };
+    server.shards.shards[shard].sendSimple(null, sink, spec.index, client.db, client.id, 0, 0, ['__watch', ...args]);
+  }
+  server.shards.publishAll();
+}
+
+/** Forget every watched key (UNWATCH, EXEC, DISCARD, RESET, disconnect). */
+export function unwatchAll(server: Server, client: Client, owner: LockOwner | null = null): void {
+  const watched = client.watched;
+  client.watched = null;
+  if (watched === null || watched.length === 0) return;
+  const spec = commandByName('__unwatch');
+  for (const [shard, args] of perShard(watched, false)) {
+    server.shards.shards[shard].sendSimple(owner, null, spec.index, 0, client.id, 0, 0, ['__unwatch', ...args]);
+  }
+  server.shards.publishAll();
+}
 
 /** Gathers EXEC's replies (tag = position in the transaction) into one array reply. */
 class ExecCollector implements ReplySink {
@@ -34,9 +97,11 @@ class ExecCollector implements ReplySink {
 export function execTransaction(server: Server, client: Client, sink: ReplySink, tag: number): void {
   const queued = client.multi ?? [];
   const failed = client.multiFailed;
+  const watched = client.watched ?? [];
   client.multi = null;
   client.multiFailed = false;
   if (failed) {
+    unwatchAll(server, client);
     sink.deliver(EXECABORT, 0, EXECABORT.length, tag);
     return;
   }
@@ -54,6 +119,7 @@ export function execTransaction(server: Server, client: Client, sink: ReplySink,
   }));
   const shardSet = new Set<number>();
   for (const inv of invocations) for (const s of server.shardsOf(inv)) shardSet.add(s);
+  for (const w of watched) shardSet.add(w.shard);
   const finish = (lock: ShardLock | null) => {
     lock?.release();
     server.shards.publishAll();
@@ -91,6 +157,40 @@ export function execTransaction(server: Server, client: Client, sink: ReplySink,
     run(null);
     return;
   }
-  const lock = new ShardLock(server.shards, [...shardSet].sort((a, b) => a - b), (l) => run(l));
+  /**
+   * With WATCHed keys: once every shard is locked, ask the watched keys' shards whether any of them
+   * changed; nothing can change them between that answer and the commands, which run under the same
+   * lock. A changed key makes EXEC answer with a null array and run nothing.
+   */
+  const checkThenRun = (lock: ShardLock) => {
+    const groups = perShard(watched, true);
+    if (groups.size === 0) {
+      run(lock);
+      return;
+    }
+    let left = groups.size;
+    let intact = true;
+    const spec = commandByName('__watchcheck');
+    const check: ReplySink = {
+      deliver: (bytes, start) => {
+        if (bytes[start + 1] !== 49) intact = false; // ":1"
+        if (--left > 0) return;
+        if (intact) run(lock);
+        else {
+          lock.release();
+          server.shards.publishAll();
+          const nil = Buffer.from(client.resp === 3 ? '_\r\n' : '*-1\r\n');
+          sink.deliver(nil, 0, nil.length, tag);
+          server.flushOutput();
+        }
+      },
+    };
+    for (const [shard, args] of groups) {
+      server.shards.shards[shard].sendSimple(lock, check, spec.index, 0, client.id, 0, 0, ['__watchcheck', ...args]);
+    }
+    // EXEC ends the watch whatever happens; the shards see this after the checks above.
+    unwatchAll(server, client, lock);
+  };
+  const lock = new ShardLock(server.shards, [...shardSet].sort((a, b) => a - b), (l) => checkThenRun(l));
   lock.acquire();
 }

@@ -62,8 +62,10 @@ export class Shard implements ShardServices {
     this.config = init.config;
     for (let i = 0; i < init.databases; i++) {
       const db = new Database();
-      db.onExpire = () => {
+      db.onExpire = (key: string) => {
         this.expiredKeys++;
+        // An expired key is a modified key for WATCH, as in Redis.
+        if (this.watches.size !== 0) this.bumpWatch(this.dbs.indexOf(db), key);
       };
       this.dbs.push(db);
     }
@@ -85,12 +87,29 @@ export class Shard implements ShardServices {
   keyModified(db: number, key: string): void {
     this.dirty++;
     if (this.trackModified !== null) this.trackModified.add(`${db}\u0000${key}`);
+    if (this.watches.size !== 0) this.bumpWatch(db, key);
+  }
+
+  /**
+   * Watched keys ("db\0key") → modification version and number of watchers. A key's version moves on
+   * every write, expiry, flush or swap that touches it; EXEC compares it with what WATCH saw.
+   */
+  readonly watches = new Map<string, { version: number; refs: number }>();
+
+  private bumpWatch(db: number, key: string): void {
+    const w = this.watches.get(`${db}\u0000${key}`);
+    if (w !== undefined) w.version++;
   }
 
   swapDbs(a: number, b: number): void {
     const t = this.dbs[a];
     this.dbs[a] = this.dbs[b];
     this.dbs[b] = t;
+    // Every watched key of both databases may now hold something else (Redis touches them all).
+    for (const [id, w] of this.watches) {
+      const db = Number(id.slice(0, id.indexOf('\u0000')));
+      if (db === a || db === b) w.version++;
+    }
   }
 
   /**

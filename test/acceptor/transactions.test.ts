@@ -16,6 +16,61 @@ function sumOfArray(raw: string): number {
   return sum;
 }
 
+/** Read-modify-write with WATCH: lost updates would change the total, so retries must be exact. */
+t.test('WATCH/MULTI/EXEC transfers with retries: total constant for every observer, final sum exact', async (t) => {
+  const accounts = keysByShard(SHARDS, 17, 'wacct:').flat().slice(0, 50);
+  const setup = await RawConn.connect(srv.port);
+  const mset = ['MSET'];
+  for (const a of accounts) mset.push(a, '100');
+  t.equal(await setup.call(...mset), '+OK\r\n');
+  setup.close();
+  const total = accounts.length * 100;
+  const movers = await Promise.all(Array.from({ length: 20 }, () => RawConn.connect(srv.port)));
+  const readers = await Promise.all(Array.from({ length: 4 }, () => RawConn.connect(srv.port)));
+  t.teardown(() => [...movers, ...readers].forEach((c) => c.close()));
+  let stop = false;
+  let wrong = 0;
+  let retries = 0;
+  const bulkInt = (r: string) => Number(r.split('\r\n')[1]);
+  const moving = movers.map(async (c, m) => {
+    for (let i = 0; i < 25; i++) {
+      const from = accounts[(m * 7 + i * 3) % accounts.length];
+      const to = accounts[(m * 11 + i * 5 + 1) % accounts.length];
+      if (from === to) continue;
+      const amount = 1 + ((m + i) % 9);
+      for (;;) {
+        await c.call('WATCH', from, to);
+        const a = bulkInt(await c.call('GET', from));
+        const b = bulkInt(await c.call('GET', to));
+        c.send('MULTI');
+        c.send('SET', from, String(a - amount));
+        c.send('SET', to, String(b + amount));
+        c.send('EXEC');
+        const r = await c.read(4);
+        if (r.endsWith('*-1\r\n')) {
+          retries++;
+          continue;
+        }
+        if (!r.endsWith('*2\r\n+OK\r\n+OK\r\n')) throw new Error(r);
+        break;
+      }
+    }
+  });
+  const reading = readers.map(async (c) => {
+    while (!stop) {
+      if (sumOfArray(await c.call('MGET', ...accounts)) !== total) wrong++;
+    }
+  });
+  await Promise.all(moving);
+  stop = true;
+  await Promise.all(reading);
+  const final = await RawConn.connect(srv.port);
+  t.equal(sumOfArray(await final.call('MGET', ...accounts)), total, 'final sum exact');
+  final.close();
+  t.equal(wrong, 0, 'no observer saw money appear or vanish');
+  t.ok(retries > 0, `conflicts happened and were retried (${retries})`);
+});
+
 t.test('transfers in MULTI/EXEC across shards keep the total constant for every observer', async (t) => {
   const accounts = keysByShard(SHARDS, 17, 'acct:').flat().slice(0, 50);
   const setup = await RawConn.connect(srv.port);

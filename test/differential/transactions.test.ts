@@ -12,6 +12,13 @@ const cases: DiffCase[] = [
   { name: 'SELECT inside MULTI', cmds: [c('MULTI'), c('SELECT 3'), c('SET a 3'), c('SELECT 4'), c('SET a 4'), c('EXEC'), c('GET a'), c('SELECT 3'), c('GET a')] },
   { name: 'keys on many shards, fan-out and cross-shard commands', cmds: [c('MULTI'), c('MSET k1 1 k2 2 foo 3 bar 4'), c('RENAME k1 k9'), c('EXISTS k1 k9 k2 foo bar'), c('DEL k2 foo'), c('DBSIZE'), c('KEYS *'), c('EXEC')], normalize: sortKeysInExec },
   { name: 'RESP3 transaction', resp: 3, cmds: [c('MULTI'), c('GET nokey'), c('SET a 1'), c('EXEC')] },
+  { name: 'WATCH: untouched key lets EXEC run', cmds: [c('SET w 1'), c('WATCH w'), c('MULTI'), c('INCR w'), c('EXEC'), c('GET w')] },
+  { name: 'WATCH: a write after WATCH aborts EXEC', cmds: [c('SET w 1'), c('WATCH w'), c('SET w 2'), c('MULTI'), c('INCR w'), c('EXEC'), c('GET w')] },
+  { name: 'WATCH: a missing key created after WATCH aborts', cmds: [c('WATCH nokey'), c('SET nokey 1'), c('MULTI'), c('PING'), c('EXEC')] },
+  { name: 'WATCH: UNWATCH, DISCARD and errors', cmds: [c('WATCH w'), c('SET w 2'), c('UNWATCH'), c('MULTI'), c('PING'), c('EXEC'), c('MULTI'), c('WATCH w'), c('DISCARD'), c('WATCH')] },
+  { name: 'WATCH: FLUSHDB and SWAPDB touch watched keys', cmds: [c('SET w 1'), c('WATCH w'), c('FLUSHDB'), c('MULTI'), c('PING'), c('EXEC'), c('SET w 1'), c('WATCH w'), c('SWAPDB 0 1'), c('MULTI'), c('PING'), c('EXEC')] },
+  { name: 'WATCH: keys on several shards', cmds: [c('MSET k1 1 k2 2 foo 3'), c('WATCH k1 k2 foo'), c('MULTI'), c('INCR k1'), c('INCR foo'), c('EXEC'), c('WATCH k1 foo'), c('SET foo x'), c('MULTI'), c('INCR k1'), c('EXEC'), c('GET k1')] },
+  { name: 'WATCH in RESP3: aborted EXEC is null', resp: 3, cmds: [c('SET w 1'), c('WATCH w'), c('DEL w'), c('MULTI'), c('PING'), c('EXEC')] },
   { name: 'local commands inside MULTI', cmds: [c('MULTI'), c('PING'), c('ECHO hi'), c('SET a 1'), c('PING x'), c('EXEC')] },
 ];
 

@@ -103,6 +103,51 @@ register('__import', (ctx) => {
   ctx.reply.ok();
 });
 
+// ---------------------------------------------------------------------------------------------- WATCH
+
+register('__watch', (ctx) => {
+  const a = ctx.args;
+  const shard = asShard(ctx);
+  ctx.reply.array((a.count - 1) >> 1);
+  for (let i = 1; i + 1 < a.count; i += 2) {
+    const db = Number(a.str(i));
+    const key = a.str(i + 1);
+    // Expire it now if it is due, so a later expiry is not mistaken for a change after WATCH.
+    ctx.shard.dbs[db].get(key, ctx.now);
+    const id = `${db}\u0000${key}`;
+    let w = shard.watches.get(id);
+    if (w === undefined) shard.watches.set(id, (w = { version: 0, refs: 0 }));
+    w.refs++;
+    ctx.reply.int(w.version);
+  }
+});
+
+register('__unwatch', (ctx) => {
+  const a = ctx.args;
+  const shard = asShard(ctx);
+  for (let i = 1; i + 1 < a.count; i += 2) {
+    const id = `${a.str(i)}\u0000${a.str(i + 1)}`;
+    const w = shard.watches.get(id);
+    if (w !== undefined && --w.refs <= 0) shard.watches.delete(id);
+  }
+  ctx.reply.ok();
+});
+
+// __watchcheck (db key version)… → :1 when no watched key changed since WATCH, else :0
+register('__watchcheck', (ctx) => {
+  const a = ctx.args;
+  const shard = asShard(ctx);
+  let intact = 1;
+  for (let i = 1; i + 2 < a.count; i += 3) {
+    const db = Number(a.str(i));
+    const key = a.str(i + 1);
+    ctx.shard.dbs[db].get(key, ctx.now); // a key that expired meanwhile counts as modified
+    const w = shard.watches.get(`${db}\u0000${key}`);
+    if (w === undefined || w.version !== Number(a.str(i + 2))) intact = 0;
+  }
+  ctx.reply.int(intact);
+});
+
 register('__stats', (ctx) => {
   const shard = asShard(ctx);
   if (ctx.args.count > 1 && ctx.args.is(1, 'reset')) shard.resetStats();

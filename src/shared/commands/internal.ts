@@ -14,3 +14,7 @@ def('__stats', 1, '', 0, 0, 0, '', I);
 def('__scan', -3, '', 0, 0, 0, '', I);
 /** Apply a configuration change broadcast by the acceptor. */
 def('__config', 3, '', 0, 0, 0, '', I);
+/** WATCH support: __watch db key… → versions; __unwatch db key…; __watchcheck db key version… → 1/0. */
+def('__watch', -3, '', 0, 0, 0, '', I);
+def('__unwatch', -3, '', 0, 0, 0, '', I);
+def('__watchcheck', -4, '', 0, 0, 0, '', I);
