@@ -20,6 +20,9 @@ import './commands/lists.js';
 import './commands/zsets.js';
 import './commands/hashes.js';
 import './commands/sets.js';
+import './commands/bitmaps.js';
+import './commands/hyperloglog.js';
+import './commands/geo.js';
 
 export { COMMANDS, Route, Combine, type CommandSpec, type KeyFinder } from './commands/registry.js';
 

@@ -6,3 +6,6 @@ import './lists.js';
 import './zsets.js';
 import './hashes.js';
 import './sets.js';
+import './bitmaps.js';
+import './hyperloglog.js';
+import './geo.js';
