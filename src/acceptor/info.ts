@@ -101,7 +101,7 @@ export async function buildInfo(server: Server, requested: string[]): Promise<st
           `maxclients:${cfg.getInt('maxclients')}`,
           'client_recent_max_input_buffer:0',
           'client_recent_max_output_buffer:0',
-          'blocked_clients:0',
+          `blocked_clients:${server.blocking.blockedClients}`,
           'tracking_clients:0',
           'clients_in_timeout_table:0',
         ]);

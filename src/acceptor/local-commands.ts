@@ -352,6 +352,27 @@ def('client|kill', ({ server, client, args, w, tag }) => {
   if (killSelf) client.closeAfterReply(tag);
 });
 
+def('client|unblock', ({ server, args, w }) => {
+  const id = parseStrictIntString(args.str(2));
+  if (id === null) {
+    w.error(Err.notInteger);
+    return;
+  }
+  let error = false;
+  if (args.count === 4) {
+    if (args.is(3, 'error')) error = true;
+    else if (!args.is(3, 'timeout')) {
+      w.error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+      return;
+    }
+  } else if (args.count > 4) {
+    w.error(Err.syntax);
+    return;
+  }
+  const target = server.clients.get(id);
+  w.int(target !== undefined && server.blocking.unblock(target, error) ? 1 : 0);
+});
+
 def('client|reply', ({ client, args, w }) => {
   if (args.is(2, 'on')) {
     client.replyMode = ReplyMode.On;

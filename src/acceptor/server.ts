@@ -23,6 +23,7 @@ import { slotTable } from '../shared/sharding.js';
 import { RequestFlag } from '../shared/frame.js';
 import { Client, type ClientHost } from './client.js';
 import { PubSub } from './pubsub.js';
+import { BlockingManager } from './blocking.js';
 import { unwatchAll } from './transaction.js';
 import { ShardSet, HOLD_PAUSE_BYTES, type ArgSource, type LockOwner, type ReplySink } from './shards.js';
 import { FanOutCollector, aggregateHeader, skipValue } from './combine.js';
@@ -92,6 +93,7 @@ const FLUSH_PER_TURN = process.env.FERROUS_FLUSH !== 'tick';
 export class Server extends EventEmitter implements ClientHost {
   readonly shards: ShardSet;
   readonly pubsub = new PubSub();
+  readonly blocking: BlockingManager = new BlockingManager(this);
   readonly clients = new Map<number, Client>();
   private nextClientId = 1;
   private readonly netServers: net.Server[] = [];
@@ -154,6 +156,7 @@ export class Server extends EventEmitter implements ClientHost {
       onResume: () => this.resumeClients(),
       onRepliesDelivered: () => this.flushOutput(),
       onBarrierGranted: (owner: LockOwner) => owner.granted(),
+      onKeysReady: (ids: string[]) => this.blocking.keysReady(ids),
     });
     for (const [name, field] of Object.entries(SHARD_CONFIG_KEYS)) {
       config.onChange(name, (value: string) => this.broadcastConfig(field, value));
@@ -247,6 +250,7 @@ export class Server extends EventEmitter implements ClientHost {
     this.clients.delete(c.id);
     this.pausedClients.delete(c);
     this.pubsub.dropClient(c);
+    this.blocking.dropClient(c);
     unwatchAll(this, c);
   }
 
@@ -453,6 +457,11 @@ export class Server extends EventEmitter implements ClientHost {
     inv.owner = null;
     // CLIENT REPLY decides about replies itself (ON answers even while replies are off).
     inv.tag = client.nextTag(spec.name !== 'client|reply');
+    // A blocking command parks the client instead of answering null (not inside MULTI: see EXEC).
+    if (spec.flags.has('blocking')) {
+      inv.sink = this.blocking.intercept(inv);
+      inv.tag = 0;
+    }
     this.invoke(inv);
   }
 

@@ -259,6 +259,10 @@ export class ShardHandle {
       if (off < 0) break;
       n++;
       const kind = rep.bytes[off];
+      if (kind === ReplyKind.Event) {
+        this.set.onKeysReady(rep.bytes, off + REPLY_HEADER, off + rep.frameLength(off));
+        continue;
+      }
       if (kind === ReplyKind.Spill) {
         const msg = receiveMessageOnPort(this.port);
         if (!msg) throw new Error('reply spill without its message');
@@ -353,6 +357,8 @@ export interface ShardSetOptions {
   onRepliesDelivered: () => void;
   /** A lock barrier was granted. */
   onBarrierGranted: (owner: LockOwner) => void;
+  /** Shards reported writes to keys that clients are blocked on. */
+  onKeysReady: (ids: string[]) => void;
 }
 
 const YOUNG_GEN_MB = Number(process.env.FERROUS_YOUNG_GEN_MB ?? 8);
@@ -490,6 +496,19 @@ export class ShardSet {
 
   maybeResume(): void {
     if (this.heldBytes < HOLD_PAUSE_BYTES / 2) this.opts.onResume();
+  }
+
+  /** Keys written that clients are blocked on ("db\0key", u32-length-prefixed). */
+  onKeysReady(bytes: Uint8Array, start: number, end: number): void {
+    const ids: string[] = [];
+    const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let p = start; p < end; ) {
+      const n = v.getUint32(p, true);
+      p += 4;
+      ids.push(Buffer.from(bytes.buffer, bytes.byteOffset + p, n).latin1Slice(0, n));
+      p += n;
+    }
+    this.opts.onKeysReady(ids);
   }
 
   barrierGranted(owner: LockOwner): void {

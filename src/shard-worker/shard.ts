@@ -88,7 +88,16 @@ export class Shard implements ShardServices {
     this.dirty++;
     if (this.trackModified !== null) this.trackModified.add(`${db}\u0000${key}`);
     if (this.watches.size !== 0) this.bumpWatch(db, key);
+    if (this.readyInterest.size !== 0) {
+      const id = `${db}\u0000${key}`;
+      if (this.readyInterest.has(id)) this.readyKeys.add(id);
+    }
   }
+
+  /** Keys ("db\0key") clients are blocked on (reference counts kept by the acceptor's requests). */
+  readonly readyInterest = new Map<string, number>();
+  /** Blocked-on keys written since the last reply flush: sent to the acceptor as one event. */
+  readonly readyKeys = new Set<string>();
 
   /**
    * Watched keys ("db\0key") → modification version and number of watchers. A key's version moves on
@@ -271,7 +280,25 @@ export class ShardLoop {
   }
 
   private flushReplies(): void {
+    if (this.shard.readyKeys.size !== 0) this.writeReadyEvent();
     if (this.rep.hasUnpublished() && this.rep.publish()) this.rep.notify();
+  }
+
+  /** Event frame: the blocked-on keys that were written ("db\0key", each u32-length-prefixed). */
+  private writeReadyEvent(): void {
+    const ids = [...this.shard.readyKeys];
+    this.shard.readyKeys.clear();
+    let size = 0;
+    for (const id of ids) size += 4 + id.length;
+    const o = this.reserveReply(REPLY_HEADER + size);
+    const b = this.rep.bytes;
+    b[o] = ReplyKind.Event;
+    let p = o + REPLY_HEADER;
+    for (const id of ids) {
+      this.rep.view.setUint32(p, id.length, true);
+      p += 4;
+      for (let i = 0; i < id.length; i++) b[p++] = id.charCodeAt(i);
+    }
   }
 
   private handleRequest(bytes: Uint8Array, view: DataView, off: number): void {

@@ -16,6 +16,7 @@ import './commands/server.js';
 import './commands/internal.js';
 import './commands/pubsub.js';
 import './commands/transactions.js';
+import './commands/blocking.js';
 import './commands/lists.js';
 import './commands/zsets.js';
 import './commands/hashes.js';

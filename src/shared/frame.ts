@@ -40,6 +40,8 @@ export const enum FrameKind {
 export const enum ReplyKind {
   Reply = 1,
   Spill = 2,
+  /** Not a reply: blocked-on keys that were written (no request is matched to it). */
+  Event = 3,
 }
 
 export const enum RequestFlag {

@@ -9,3 +9,4 @@ import './sets.js';
 import './bitmaps.js';
 import './hyperloglog.js';
 import './geo.js';
+import './blocking.js';

@@ -18,4 +18,5 @@ def('client|info', 2, 'noscript loading stale', 0, 0, 0, 'slow connection');
 def('client|kill', -3, 'admin noscript loading stale', 0, 0, 0, 'admin slow dangerous connection');
 def('client|reply', 3, 'noscript loading stale', 0, 0, 0, 'slow connection');
 def('client|no-evict', 3, 'admin noscript loading stale', 0, 0, 0, 'admin slow dangerous connection');
+def('client|unblock', -3, 'admin noscript loading stale', 0, 0, 0, 'admin slow dangerous connection');
 def('client|help', 2, 'loading stale', 0, 0, 0, 'slow connection');

@@ -18,3 +18,6 @@ def('__config', 3, '', 0, 0, 0, '', I);
 def('__watch', -3, '', 0, 0, 0, '', I);
 def('__unwatch', -3, '', 0, 0, 0, '', I);
 def('__watchcheck', -4, '', 0, 0, 0, '', I);
+/** Blocking pops: report writes to these keys as "ready" events (__blockon/__blockoff db key…). */
+def('__blockon', -3, '', 0, 0, 0, '', I);
+def('__blockoff', -3, '', 0, 0, 0, '', I);
