@@ -58,6 +58,7 @@ const SHARD_CONFIG_KEYS: Record<string, keyof ShardConfig & string> = {
   'zset-max-listpack-value': 'zsetMaxListpackValue',
   'list-max-listpack-size': 'listMaxListpackSize',
   'list-compress-depth': 'listCompressDepth',
+  'hll-sparse-max-bytes': 'hllSparseMaxBytes',
 };
 
 /** The configuration values shards act on, read from the server's config. */

@@ -34,6 +34,7 @@ export interface ShardConfig {
   zsetMaxListpackValue: number;
   listMaxListpackSize: number;
   listCompressDepth: number;
+  hllSparseMaxBytes: number;
 }
 
 /** Redis 7.0's defaults (for shards built without a server, e.g. in unit tests). */
@@ -49,6 +50,7 @@ export function defaultShardConfig(): ShardConfig {
     zsetMaxListpackValue: 64,
     listMaxListpackSize: -2,
     listCompressDepth: 0,
+    hllSparseMaxBytes: 3000,
   };
 }
 

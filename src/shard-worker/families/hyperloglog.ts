@@ -5,13 +5,12 @@
  * Redis's bytes exactly. Each command decodes the stored string, works on a byte buffer and stores the
  * string back (keeping the key's TTL, as Redis modifies the value in place) when it changed anything.
  */
-import { register, type ExecContext, type ShardConfig } from '../context.js';
+import { register, type ExecContext } from '../context.js';
 import { Err } from '../../protocol/reply-writer.js';
 import {
   HLL_DENSE,
   HLL_REGISTERS,
   HLL_SPARSE,
-  HLL_SPARSE_MAX_BYTES_DEFAULT,
   Hll,
   countRaw,
   isValidHllString,
@@ -20,10 +19,9 @@ import {
 const ERR_NOT_HLL = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
 const ERR_INVALID_HLL = 'INVALIDOBJ Corrupted HLL object detected';
 
-/** hll-sparse-max-bytes, once the server's configuration carries it; Redis's default otherwise. */
+/** hll-sparse-max-bytes (CONFIG SET reaches the shards). */
 function sparseMaxBytes(ctx: ExecContext): number {
-  const cfg: ShardConfig & { hllSparseMaxBytes?: number } = ctx.shard.config;
-  return cfg.hllSparseMaxBytes ?? HLL_SPARSE_MAX_BYTES_DEFAULT;
+  return ctx.shard.config.hllSparseMaxBytes;
 }
 
 /**
