@@ -17,6 +17,8 @@ export interface Collection {
   size(): number;
   /** An independent deep copy (COPY). Optional until every family implements it. */
   clone?(): Collection;
+  /** MEMORY USAGE's estimate of the value's bytes, sampling up to `samples` elements. Optional: see families/memory.ts. */
+  memoryUsage?(samples: number): number;
 }
 
 export type Value = string | Collection;

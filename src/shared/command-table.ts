@@ -24,6 +24,8 @@ import './commands/sets.js';
 import './commands/bitmaps.js';
 import './commands/hyperloglog.js';
 import './commands/geo.js';
+import './commands/sort.js';
+import './commands/memory.js';
 
 export { COMMANDS, Route, Combine, type CommandSpec, type KeyFinder } from './commands/registry.js';
 

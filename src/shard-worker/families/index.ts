@@ -10,3 +10,5 @@ import './bitmaps.js';
 import './hyperloglog.js';
 import './geo.js';
 import './blocking.js';
+import './sort.js';
+import './memory.js';
