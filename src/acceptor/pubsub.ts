@@ -99,7 +99,7 @@ export class PubSub {
    * the channel itself gets the message ahead of PUBLISH's own reply, as in Redis: it is written into
    * `publisherReply`, the writer that reply goes to next.
    */
-  publish(channel: string, message: Uint8Array, shard: boolean, publisher: Client, publisherReply: ReplyWriter): number {
+  publish(channel: string, message: Uint8Array, shard: boolean, publisher: Client | null, publisherReply: ReplyWriter | null): number {
     let receivers = 0;
     const direct = this.maps[shard ? Kind.Shard : Kind.Channel].get(channel);
     if (direct) {
@@ -131,13 +131,13 @@ export class PubSub {
     return receivers;
   }
 
-  private writerFor(c: Client, publisher: Client, publisherReply: ReplyWriter): ReplyWriter {
-    if (c === publisher) return publisherReply;
+  private writerFor(c: Client, publisher: Client | null, publisherReply: ReplyWriter | null): ReplyWriter {
+    if (c === publisher && publisherReply !== null) return publisherReply;
     this.w.reset(c.resp === 3);
     return this.w;
   }
 
-  private send(c: Client, w: ReplyWriter, publisher: Client): void {
+  private send(c: Client, w: ReplyWriter, publisher: Client | null): void {
     if (c !== publisher) c.deliver(w.buf, 0, w.pos, c.nextTag(false));
   }
 

@@ -29,7 +29,7 @@ import { ShardSet, HOLD_PAUSE_BYTES, type ArgSource, type LockOwner, type ReplyS
 import { FanOutCollector, aggregateHeader, skipValue } from './combine.js';
 import { ShardLock, runAcrossShards, type KeyRef } from './lock-manager.js';
 import { localHandler, type LocalContext } from './local-commands.js';
-import type { Config } from '../shared/config.js';
+import { NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, type Config } from '../shared/config.js';
 import type { ShardConfig } from '../shard-worker/context.js';
 import type { Logger } from './log.js';
 
@@ -65,6 +65,7 @@ const SHARD_CONFIG_KEYS: Record<string, keyof ShardConfig & string> = {
 function shardConfigOf(config: Config): ShardConfig {
   const out: Record<string, number> = {};
   for (const [name, field] of Object.entries(SHARD_CONFIG_KEYS)) out[field] = config.getInt(name);
+  out.notifyKeyspaceEvents = config.getNotifyKeyspaceEvents();
   return out as unknown as ShardConfig;
 }
 
@@ -158,10 +159,16 @@ export class Server extends EventEmitter implements ClientHost {
       onRepliesDelivered: () => this.flushOutput(),
       onBarrierGranted: (owner: LockOwner) => owner.granted(),
       onKeysReady: (ids: string[]) => this.blocking.keysReady(ids),
+      onNotify: (flags, db, event, key) => {
+        // Redis's notifyKeyspaceEvent: __keyspace@<db>__:<key> → event, __keyevent@<db>__:<event> → key.
+        if (flags & NOTIFY_KEYSPACE) this.pubsub.publish(`__keyspace@${db}__:${key}`, Buffer.from(event, 'latin1'), false, null, null);
+        if (flags & NOTIFY_KEYEVENT) this.pubsub.publish(`__keyevent@${db}__:${event}`, Buffer.from(key, 'latin1'), false, null, null);
+      },
     });
     for (const [name, field] of Object.entries(SHARD_CONFIG_KEYS)) {
       config.onChange(name, (value: string) => this.broadcastConfig(field, value));
     }
+    config.onChange('notify-keyspace-events', () => this.broadcastConfig('notifyKeyspaceEvents', String(config.getNotifyKeyspaceEvents())));
   }
 
   async start(): Promise<void> {

@@ -263,6 +263,10 @@ export class ShardHandle {
         this.set.onKeysReady(rep.bytes, off + REPLY_HEADER, off + rep.frameLength(off));
         continue;
       }
+      if (kind === ReplyKind.Notify) {
+        this.set.onNotify(rep.bytes, off + REPLY_HEADER, off + rep.frameLength(off));
+        continue;
+      }
       if (kind === ReplyKind.Spill) {
         const msg = receiveMessageOnPort(this.port);
         if (!msg) throw new Error('reply spill without its message');
@@ -280,6 +284,24 @@ export class ShardHandle {
       if (this.hold.length > 0) this.pump();
     }
     return n;
+  }
+
+  /** Keep a wait armed for frames the shard sends on its own (events, notifications): rare, cheap. */
+  armEventWait(): void {
+    if (this.set.closed) return;
+    const p = this.rep.waitUnsolicited(this.rep.unsolicitedValue());
+    if (p === null) {
+      setImmediate(() => {
+        this.set.drainAll();
+        this.armEventWait();
+      });
+      return;
+    }
+    void p.then(() => {
+      if (this.set.closed) return;
+      this.set.drainAll();
+      this.armEventWait();
+    });
   }
 
   /**
@@ -357,6 +379,8 @@ export interface ShardSetOptions {
   onRepliesDelivered: () => void;
   /** A lock barrier was granted. */
   onBarrierGranted: (owner: LockOwner) => void;
+  /** A keyspace notification to publish (flags: NOTIFY_KEYSPACE / NOTIFY_KEYEVENT bits). */
+  onNotify: (flags: number, db: number, event: string, key: string) => void;
   /** Shards reported writes to keys that clients are blocked on. */
   onKeysReady: (ids: string[]) => void;
 }
@@ -419,6 +443,7 @@ export class ShardSet {
           }),
       ),
     );
+    for (const s of this.shards) s.armEventWait();
   }
 
   /**
@@ -509,6 +534,22 @@ export class ShardSet {
       p += n;
     }
     this.opts.onKeysReady(ids);
+  }
+
+  /** Keyspace notifications from a shard (see ShardLoop.writeNotifications for the layout). */
+  onNotify(bytes: Uint8Array, start: number, end: number): void {
+    const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let p = start; p < end; ) {
+      const flags = b[p];
+      const db = b.readUInt16LE(p + 1);
+      const evLen = b.readUInt32LE(p + 3);
+      const event = b.latin1Slice(p + 7, p + 7 + evLen);
+      p += 7 + evLen;
+      const keyLen = b.readUInt32LE(p);
+      const key = b.latin1Slice(p + 4, p + 4 + keyLen);
+      p += 4 + keyLen;
+      this.opts.onNotify(flags, db, event, key);
+    }
   }
 
   barrierGranted(owner: LockOwner): void {

@@ -20,6 +20,11 @@ export interface ShardServices {
   keyModified(db: number, key: string): void;
   /** Swap two databases (SWAPDB). */
   swapDbs(a: number, b: number): void;
+  /**
+   * Keyspace notification (Redis's notifyKeyspaceEvent): `type` is a NOTIFY_* class from
+   * src/shared/config.ts, `event` the event name ("set", "lpush", "expired", …). Cheap when disabled.
+   */
+  notify(type: number, event: string, db: number, key: string): void;
 }
 
 /** Configuration the shards act on (kept current by CONFIG SET broadcasts; see server.ts). */
@@ -35,6 +40,8 @@ export interface ShardConfig {
   listMaxListpackSize: number;
   listCompressDepth: number;
   hllSparseMaxBytes: number;
+  /** notify-keyspace-events as NOTIFY_* flags (0 = off). */
+  notifyKeyspaceEvents: number;
 }
 
 /** Redis 7.0's defaults (for shards built without a server, e.g. in unit tests). */
@@ -51,6 +58,7 @@ export function defaultShardConfig(): ShardConfig {
     listMaxListpackSize: -2,
     listCompressDepth: 0,
     hllSparseMaxBytes: 3000,
+    notifyKeyspaceEvents: 0,
   };
 }
 

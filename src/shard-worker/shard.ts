@@ -14,6 +14,7 @@ import { Args, FrameKind, REPLY_HEADER, REQ_HEADER, ReplyKind, RequestFlag } fro
 import { ReplyWriter, Err } from '../protocol/reply-writer.js';
 import { COMMANDS } from '../shared/command-table.js';
 import { Database } from './keyspace.js';
+import { NOTIFY_EXPIRED, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE } from '../shared/config.js';
 import { handlerAt, type ExecContext, type ShardConfig, type ShardServices } from './context.js';
 
 export interface ShardInit {
@@ -64,6 +65,7 @@ export class Shard implements ShardServices {
       const db = new Database();
       db.onExpire = (key: string) => {
         this.expiredKeys++;
+        if (this.config.notifyKeyspaceEvents !== 0) this.notify(NOTIFY_EXPIRED, 'expired', this.dbs.indexOf(db), key);
         // An expired key is a modified key for WATCH, as in Redis.
         if (this.watches.size !== 0) this.bumpWatch(this.dbs.indexOf(db), key);
       };
@@ -92,6 +94,16 @@ export class Shard implements ShardServices {
       const id = `${db}\u0000${key}`;
       if (this.readyInterest.has(id)) this.readyKeys.add(id);
     }
+  }
+
+  /** Notifications produced since the last reply flush: sent to the acceptor as one event frame. */
+  readonly notifications: Array<{ db: number; event: string; key: string; flags: number }> = [];
+
+  notify(type: number, event: string, db: number, key: string): void {
+    const flags = this.config.notifyKeyspaceEvents;
+    if ((flags & type) === 0) return;
+    const where = flags & (NOTIFY_KEYSPACE | NOTIFY_KEYEVENT);
+    if (where !== 0) this.notifications.push({ db, event, key, flags: where });
   }
 
   /** Keys ("db\0key") clients are blocked on (reference counts kept by the acceptor's requests). */
@@ -242,6 +254,8 @@ export class ShardLoop {
       const n = this.drain();
       if (n > 0) continue;
       const wait = this.shard.maybeExpireCycle();
+      // The expiry cycle may have produced notifications (expired events): send them now.
+      if (this.shard.notifications.length !== 0) this.flushReplies();
       let spun = 0;
       while (spun < this.spinIterations && this.req.isEmpty()) spun++;
       if (this.req.isEmpty()) this.req.sleep(wait);
@@ -280,8 +294,64 @@ export class ShardLoop {
   }
 
   private flushReplies(): void {
-    if (this.shard.readyKeys.size !== 0) this.writeReadyEvent();
+    let unsolicited = false;
+    if (this.shard.notifications.length !== 0) {
+      this.writeNotifications();
+      unsolicited = true;
+    }
+    if (this.shard.readyKeys.size !== 0) {
+      this.writeReadyEvent();
+      unsolicited = true;
+    }
     if (this.rep.hasUnpublished() && this.rep.publish()) this.rep.notify();
+    // The acceptor may have no request outstanding here and so no reply wait armed.
+    if (unsolicited) this.rep.signalUnsolicited();
+  }
+
+  /** Notify frame: u8 K/E flags | u16 db | u32 len event | u32 len key, repeated (latin1 bytes). */
+  private writeNotifications(): void {
+    const list = this.shard.notifications;
+    let size = 0;
+    for (const n of list) size += 11 + n.event.length + n.key.length;
+    const buf = Buffer.allocUnsafe(size);
+    let p = 0;
+    for (const n of list) {
+      buf[p] = n.flags;
+      buf.writeUInt16LE(n.db, p + 1);
+      buf.writeUInt32LE(n.event.length, p + 3);
+      p += 7 + buf.latin1Write(n.event, p + 7);
+      buf.writeUInt32LE(n.key.length, p);
+      p += 4 + buf.latin1Write(n.key, p + 4);
+    }
+    list.length = 0;
+    if (REPLY_HEADER + size > this.rep.maxFrame) {
+      // Too many at once for one frame (a FLUSHALL of a huge db): send them in slices.
+      this.writeNotifySlices(buf);
+      return;
+    }
+    const o = this.reserveReply(REPLY_HEADER + size);
+    this.rep.bytes[o] = ReplyKind.Notify;
+    this.rep.bytes.set(buf, o + REPLY_HEADER);
+  }
+
+  private writeNotifySlices(buf: Buffer): void {
+    let start = 0;
+    const limit = this.rep.maxFrame - REPLY_HEADER;
+    while (start < buf.length) {
+      let end = start;
+      // Advance whole entries while they fit.
+      while (end < buf.length) {
+        const evLen = buf.readUInt32LE(end + 3);
+        const keyLen = buf.readUInt32LE(end + 7 + evLen);
+        const next = end + 11 + evLen + keyLen;
+        if (next - start > limit && end > start) break;
+        end = next;
+      }
+      const o = this.reserveReply(REPLY_HEADER + (end - start));
+      this.rep.bytes[o] = ReplyKind.Notify;
+      this.rep.bytes.set(buf.subarray(start, end), o + REPLY_HEADER);
+      start = end;
+    }
   }
 
   /** Event frame: the blocked-on keys that were written ("db\0key", each u32-length-prefixed). */

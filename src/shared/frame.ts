@@ -42,6 +42,8 @@ export const enum ReplyKind {
   Spill = 2,
   /** Not a reply: blocked-on keys that were written (no request is matched to it). */
   Event = 3,
+  /** Not a reply: keyspace notifications to publish. */
+  Notify = 4,
 }
 
 export const enum RequestFlag {

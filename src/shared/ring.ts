@@ -22,6 +22,8 @@ const SIGNAL = 3;
 const RELEASED = 4;
 /** Set by a producer parked waiting for room; the consumer notifies RELEASED only when it is set. */
 const PRODUCER_WAITING = 5;
+/** Bumped (and notified) when the producer publishes frames nobody asked for (events). */
+const UNSOLICITED = 6;
 const CONTROL_WORDS = 16; // one cache line of padding between rings' hot words
 
 const WRAP = 0xffffffff;
@@ -118,6 +120,22 @@ export class Ring {
   /** Wake a parked consumer. */
   notify(): void {
     Atomics.notify(this.ctl, SIGNAL);
+  }
+
+  /** Producer: frames were published that no request waits for; wake the consumer's event watch. */
+  signalUnsolicited(): void {
+    Atomics.add(this.ctl, UNSOLICITED, 1);
+    Atomics.notify(this.ctl, UNSOLICITED);
+  }
+
+  /** Consumer: resolves when the producer signals unsolicited frames after `seen`. */
+  waitUnsolicited(seen: number): Promise<unknown> | null {
+    const r = Atomics.waitAsync(this.ctl, UNSOLICITED, seen);
+    return r.async ? r.value : null;
+  }
+
+  unsolicitedValue(): number {
+    return Atomics.load(this.ctl, UNSOLICITED);
   }
 
   hasUnpublished(): boolean {
