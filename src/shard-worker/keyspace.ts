@@ -65,14 +65,27 @@ export class Database {
     return this.get(key, now) !== undefined;
   }
 
+  /**
+   * Called before a key is added (Redis's dbAdd "new" event) while `newKeyEvents()` says so. Checked
+   * only through these two references, so the store paths stay one null check when it is unset.
+   */
+  onNew: ((key: string) => void) | null = null;
+  newKeyEvents: (() => boolean) | null = null;
+
+  private announceNew(key: string): void {
+    if (this.newKeyEvents !== null && this.newKeyEvents() && this.onNew !== null && !this.main.has(key)) this.onNew(key);
+  }
+
   /** Store a value, dropping any TTL (what SET does without KEEPTTL). */
   set(key: string, value: Value): void {
+    if (this.newKeyEvents !== null) this.announceNew(key);
     this.main.set(key, value);
     if (this.expires.size !== 0) this.expires.delete(key);
   }
 
   /** Store a value and keep the key's TTL (APPEND, INCR, SETRANGE, SET KEEPTTL…). */
   update(key: string, value: Value): void {
+    if (this.newKeyEvents !== null) this.announceNew(key);
     this.main.set(key, value);
   }
 

@@ -8,6 +8,7 @@
  */
 import { register, type ExecContext } from '../context.js';
 import { Err } from '../../protocol/reply-writer.js';
+import { NOTIFY_GENERIC, NOTIFY_STRING } from '../../shared/config.js';
 import { parseStrictInt64String, parseStrictIntString } from '../../shared/numbers.js';
 
 const ERR_BIT_OFFSET = 'ERR bit offset is not an integer or out of range';
@@ -107,6 +108,8 @@ register('setbit', (ctx) => {
     else next = old.slice(0, byte) + String.fromCharCode(newByte) + old.slice(byte + 1);
     if (v === undefined) ctx.db.set(key, next);
     else ctx.db.update(key, next);
+    // Redis 7.0 announces only a new key, a longer string or a flipped bit.
+    ctx.shard.notify(NOTIFY_STRING, 'setbit', ctx.dbIndex, key);
   }
   ctx.shard.keyModified(ctx.dbIndex, key);
   ctx.reply.int(oldBit);
@@ -344,8 +347,10 @@ register('bitop', (ctx) => {
   if (maxlen > 0) {
     ctx.db.set(dest, res.latin1Slice(0, maxlen));
     ctx.shard.keyModified(ctx.dbIndex, dest);
+    ctx.shard.notify(NOTIFY_STRING, 'set', ctx.dbIndex, dest);
   } else if (ctx.db.delete(dest)) {
     ctx.shard.keyModified(ctx.dbIndex, dest);
+    ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, dest);
   }
   ctx.reply.int(maxlen);
 });
@@ -570,6 +575,7 @@ function bitfield(ctx: ExecContext, readonlyCommand: boolean): void {
     if (v === undefined) ctx.db.set(key, next);
     else ctx.db.update(key, next);
     ctx.shard.keyModified(ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_STRING, 'setbit', ctx.dbIndex, key);
   }
 }
 

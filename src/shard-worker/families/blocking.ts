@@ -6,6 +6,7 @@
 import { register, handlerAt, type ExecContext } from '../context.js';
 import { Args } from '../../shared/frame.js';
 import { Err } from '../../protocol/reply-writer.js';
+import { NOTIFY_GENERIC, NOTIFY_LIST } from '../../shared/config.js';
 import { commandByName } from '../../shared/command-table.js';
 import { parseLongDouble } from '../../shared/numbers.js';
 import { ListValue } from './lists.js';
@@ -58,8 +59,11 @@ function blockingListPop(ctx: ExecContext, head: boolean): void {
     w.array(2);
     w.bulk(key);
     w.bulk(head ? v.popHead() : v.popTail());
-    if (v.length === 0) ctx.db.delete(key);
+    const empty = v.length === 0;
+    if (empty) ctx.db.delete(key);
     ctx.shard.keyModified(ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_LIST, head ? 'lpop' : 'rpop', ctx.dbIndex, key);
+    if (empty) ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, key);
     return;
   }
   ctx.reply.nullArray();

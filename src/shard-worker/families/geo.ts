@@ -6,6 +6,7 @@
  */
 import { handlerAt, register, type ExecContext } from '../context.js';
 import { Err } from '../../protocol/reply-writer.js';
+import { NOTIFY_GENERIC, NOTIFY_ZSET } from '../../shared/config.js';
 import { Args } from '../../shared/frame.js';
 import { commandByName } from '../../shared/command-table.js';
 import { parseRedisDoubleBytes, parseStrictInt64String } from '../../shared/numbers.js';
@@ -407,7 +408,10 @@ function georadiusGeneric(ctx: ExecContext, srcKeyIndex: number, flags: number):
 
   if (zobj === null) {
     if (storekey !== null) {
-      if (ctx.db.delete(storekey)) ctx.shard.keyModified(ctx.dbIndex, storekey);
+      if (ctx.db.delete(storekey)) {
+        ctx.shard.keyModified(ctx.dbIndex, storekey);
+        ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, storekey);
+      }
       ctx.reply.int(0);
     } else ctx.reply.array(0);
     return;
@@ -459,8 +463,10 @@ function georadiusGeneric(ctx: ExecContext, srcKeyIndex: number, flags: number):
     z.convertToSmallIfFits(cfg.zsetMaxListpackEntries, cfg.zsetMaxListpackValue);
     ctx.db.set(storekey, z);
     ctx.shard.keyModified(ctx.dbIndex, storekey);
+    ctx.shard.notify(NOTIFY_ZSET, flags & GEOSEARCH ? 'geosearchstore' : 'georadiusstore', ctx.dbIndex, storekey);
   } else if (ctx.db.delete(storekey)) {
     ctx.shard.keyModified(ctx.dbIndex, storekey);
+    ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, storekey);
   }
   ctx.reply.int(returned);
 }

@@ -5,6 +5,7 @@
  */
 import { register, type ExecContext } from '../context.js';
 import { Err } from '../../protocol/reply-writer.js';
+import { NOTIFY_GENERIC, NOTIFY_HASH } from '../../shared/config.js';
 import { registerCodec } from '../value-codec.js';
 import { HashValue } from '../ds/hash.js';
 import { hincrByFloat, parseStrictInt64String, parseStrictIntString } from '../../shared/numbers.js';
@@ -77,6 +78,7 @@ function hset(ctx: ExecContext, isHmset: boolean): void {
     if (h.set(a.str(i), a.str(i + 1), cfg.hashMaxListpackEntries, cfg.hashMaxListpackValue)) created++;
   }
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_HASH, 'hset', ctx.dbIndex, key);
   if (isHmset) ctx.reply.ok();
   else ctx.reply.int(created);
 }
@@ -97,6 +99,7 @@ register('hsetnx', (ctx) => {
   const cfg = ctx.shard.config;
   h.set(field, ctx.args.str(3), cfg.hashMaxListpackEntries, cfg.hashMaxListpackValue);
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_HASH, 'hset', ctx.dbIndex, key);
   ctx.reply.int(1);
 });
 
@@ -131,16 +134,22 @@ register('hdel', (ctx) => {
     return;
   }
   let deleted = 0;
+  let keyRemoved = false;
   for (let i = 2; i < a.count; i++) {
     if (h.delete(a.str(i))) {
       deleted++;
       if (h.size() === 0) {
         ctx.db.delete(key);
+        keyRemoved = true;
         break;
       }
     }
   }
-  if (deleted > 0) ctx.shard.keyModified(ctx.dbIndex, key);
+  if (deleted > 0) {
+    ctx.shard.keyModified(ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_HASH, 'hdel', ctx.dbIndex, key);
+    if (keyRemoved) ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, key);
+  }
   ctx.reply.int(deleted);
 });
 
@@ -220,6 +229,7 @@ register('hincrby', (ctx) => {
   const cfg = ctx.shard.config;
   h.set(field, sum.toString(), cfg.hashMaxListpackEntries, cfg.hashMaxListpackValue);
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_HASH, 'hincrby', ctx.dbIndex, key);
   if (Number.isSafeInteger(Number(sum))) ctx.reply.int(Number(sum));
   else ctx.reply.bigint(sum);
 });
@@ -246,6 +256,7 @@ register('hincrbyfloat', (ctx) => {
   const cfg = ctx.shard.config;
   h.set(field, r.value, cfg.hashMaxListpackEntries, cfg.hashMaxListpackValue);
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_HASH, 'hincrbyfloat', ctx.dbIndex, key);
   ctx.reply.bulk(r.value);
 });
 

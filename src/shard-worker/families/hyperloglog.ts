@@ -7,6 +7,7 @@
  */
 import { register, type ExecContext } from '../context.js';
 import { Err } from '../../protocol/reply-writer.js';
+import { NOTIFY_STRING } from '../../shared/config.js';
 import {
   HLL_DENSE,
   HLL_REGISTERS,
@@ -67,6 +68,7 @@ register('pfadd', (ctx) => {
     hll.invalidateCache();
     ctx.db.update(key, hll.toString());
     ctx.shard.keyModified(ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_STRING, 'pfadd', ctx.dbIndex, key);
   }
   ctx.reply.int(updated ? 1 : 0);
 });
@@ -144,6 +146,7 @@ register('pfmerge', (ctx) => {
   hll.invalidateCache();
   ctx.db.update(key, hll.toString());
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_STRING, 'pfadd', ctx.dbIndex, key);
   ctx.reply.ok();
 });
 

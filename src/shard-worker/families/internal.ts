@@ -39,7 +39,9 @@ function install(ctx: ExecContext, entries: KeyEntry[]): void {
       d.delete(e.key);
       continue;
     }
-    d.set(e.key, e.value);
+    // Not d.set: an installed or written-back key is not a new key (no "new" event).
+    d.main.set(e.key, e.value);
+    d.removeExpire(e.key);
     if (e.expireAt >= 0) d.setExpire(e.key, e.expireAt);
   }
 }

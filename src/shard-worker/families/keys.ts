@@ -8,6 +8,7 @@
 import { register, type ExecContext } from '../context.js';
 import { Err } from '../../protocol/reply-writer.js';
 import { typeName, type Database, type Value } from '../keyspace.js';
+import { NOTIFY_GENERIC } from '../../shared/config.js';
 import { globMatchString, isMatchAll } from '../../shared/glob.js';
 import { parseStrictInt64String, parseStrictIntString } from '../../shared/numbers.js';
 
@@ -72,6 +73,7 @@ function del(ctx: ExecContext): void {
     if (db.get(key, ctx.now) !== undefined) {
       db.delete(key);
       ctx.shard.keyModified(ctx.dbIndex, key);
+      ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, key);
       n++;
     }
   }
@@ -182,6 +184,7 @@ function expireGeneric(ctx: ExecContext, baseNow: boolean, seconds: boolean): vo
   if (when <= ctx.now) db.delete(key);
   else db.setExpire(key, when);
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_GENERIC, when <= ctx.now ? 'del' : 'expire', ctx.dbIndex, key);
   w.int(1);
 }
 
@@ -222,6 +225,7 @@ register('persist', (ctx) => {
   const key = ctx.args.str(1);
   if (ctx.db.get(key, ctx.now) !== undefined && ctx.db.removeExpire(key)) {
     ctx.shard.keyModified(ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_GENERIC, 'persist', ctx.dbIndex, key);
     ctx.reply.int(1);
   } else ctx.reply.int(0);
 });
@@ -260,6 +264,8 @@ function rename(ctx: ExecContext, nx: boolean): void {
   db.delete(src);
   ctx.shard.keyModified(ctx.dbIndex, src);
   ctx.shard.keyModified(ctx.dbIndex, dst);
+  ctx.shard.notify(NOTIFY_GENERIC, 'rename_from', ctx.dbIndex, src);
+  ctx.shard.notify(NOTIFY_GENERIC, 'rename_to', ctx.dbIndex, dst);
   if (nx) ctx.reply.int(1);
   else ctx.reply.ok();
 }
@@ -332,6 +338,7 @@ register('copy', (ctx) => {
   dst.set(newKey, copy);
   if (expire !== undefined) dst.setExpire(newKey, expire);
   ctx.shard.keyModified(dstIndex, newKey);
+  ctx.shard.notify(NOTIFY_GENERIC, 'copy_to', dstIndex, newKey);
   ctx.reply.int(1);
 });
 
@@ -360,6 +367,8 @@ register('move', (ctx) => {
   src.delete(key);
   ctx.shard.keyModified(ctx.dbIndex, key);
   ctx.shard.keyModified(dstIndex, key);
+  ctx.shard.notify(NOTIFY_GENERIC, 'move_from', ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_GENERIC, 'move_to', dstIndex, key);
   ctx.reply.int(1);
 });
 

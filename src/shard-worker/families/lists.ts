@@ -13,6 +13,7 @@
  */
 import { register, type ExecContext } from '../context.js';
 import { Err } from '../../protocol/reply-writer.js';
+import { NOTIFY_GENERIC, NOTIFY_LIST } from '../../shared/config.js';
 import type { Collection, Value } from '../keyspace.js';
 import { StringDeque } from '../ds/string-deque.js';
 import { registerCodec } from '../value-codec.js';
@@ -120,9 +121,12 @@ function whereArg(ctx: ExecContext, i: number): boolean | null {
 }
 
 /** After elements were removed: delete the key when the list is empty; record the change. */
-function afterRemove(ctx: ExecContext, key: string, l: ListValue): void {
-  if (l.length === 0) ctx.db.delete(key);
+function afterRemove(ctx: ExecContext, key: string, l: ListValue, event: string): void {
+  const empty = l.length === 0;
+  if (empty) ctx.db.delete(key);
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_LIST, event, ctx.dbIndex, key);
+  if (empty) ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, key);
 }
 
 /**
@@ -156,6 +160,7 @@ function push(ctx: ExecContext, head: boolean): void {
   if (head) for (let j = 2; j < argc; j++) l.pushHead(a.str(j));
   else for (let j = 2; j < argc; j++) l.pushTail(a.str(j));
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_LIST, head ? 'lpush' : 'rpush', ctx.dbIndex, key);
   ctx.reply.int(l.length);
 }
 
@@ -175,6 +180,7 @@ function pushx(ctx: ExecContext, head: boolean): void {
   if (head) for (let j = 2; j < argc; j++) l.pushHead(a.str(j));
   else for (let j = 2; j < argc; j++) l.pushTail(a.str(j));
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_LIST, head ? 'lpush' : 'rpush', ctx.dbIndex, key);
   ctx.reply.int(l.length);
 }
 
@@ -220,7 +226,7 @@ function pop(ctx: ExecContext, head: boolean): void {
   } else {
     popRangeReply(ctx, v, head, count);
   }
-  afterRemove(ctx, key, v);
+  afterRemove(ctx, key, v, head ? 'lpop' : 'rpop');
 }
 
 register('lpop', (ctx) => pop(ctx, true));
@@ -374,6 +380,7 @@ register('lset', (ctx) => {
   }
   l.setAt(index, ctx.args.str(3));
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_LIST, 'lset', ctx.dbIndex, key);
   ctx.reply.ok();
 });
 
@@ -399,6 +406,7 @@ register('linsert', (ctx) => {
     if (l.at(i) === pivot) {
       l.insertAt(after ? i + 1 : i, a.str(4));
       ctx.shard.keyModified(ctx.dbIndex, key);
+      ctx.shard.notify(NOTIFY_LIST, 'linsert', ctx.dbIndex, key);
       ctx.reply.int(l.length);
       return;
     }
@@ -417,7 +425,7 @@ register('lrem', (ctx) => {
     return;
   }
   const removed = l.removeMatches(ctx.args.str(3), toRemove < 0 ? -toRemove : toRemove, toRemove < 0);
-  if (removed > 0) afterRemove(ctx, key, l);
+  if (removed > 0) afterRemove(ctx, key, l, 'lrem');
   ctx.reply.int(removed);
 });
 
@@ -449,7 +457,7 @@ register('ltrim', (ctx) => {
   }
   l.dropHead(ltrim);
   l.dropTail(rtrim);
-  afterRemove(ctx, key, l);
+  afterRemove(ctx, key, l, 'ltrim');
   ctx.reply.ok();
 });
 
@@ -477,8 +485,9 @@ function lmove(ctx: ExecContext, fromHead: boolean, toHead: boolean): void {
   if (toHead) target.pushHead(value);
   else target.pushTail(value);
   ctx.shard.keyModified(ctx.dbIndex, dst);
+  ctx.shard.notify(NOTIFY_LIST, toHead ? 'lpush' : 'rpush', ctx.dbIndex, dst);
   ctx.reply.bulk(value);
-  afterRemove(ctx, src, s);
+  afterRemove(ctx, src, s, fromHead ? 'lpop' : 'rpop');
 }
 
 register('lmove', (ctx) => {
@@ -533,7 +542,7 @@ register('lmpop', (ctx) => {
     w.array(2);
     w.bulk(key);
     popRangeReply(ctx, l, head, count);
-    afterRemove(ctx, key, l);
+    afterRemove(ctx, key, l, head ? 'lpop' : 'rpop');
     return;
   }
   w.nullArray();

@@ -5,6 +5,7 @@
  */
 import { register, type ExecContext } from '../context.js';
 import { Err } from '../../protocol/reply-writer.js';
+import { NOTIFY_GENERIC, NOTIFY_SET } from '../../shared/config.js';
 import { registerCodec } from '../value-codec.js';
 import { SetValue } from '../ds/set.js';
 import { parseStrictInt64String, parseStrictIntString } from '../../shared/numbers.js';
@@ -56,7 +57,10 @@ register('sadd', (ctx) => {
   const max = maxIntset(ctx);
   let added = 0;
   for (let i = 2; i < a.count; i++) if (s.add(a.str(i), max)) added++;
-  if (added > 0) ctx.shard.keyModified(ctx.dbIndex, key);
+  if (added > 0) {
+    ctx.shard.keyModified(ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_SET, 'sadd', ctx.dbIndex, key);
+  }
   ctx.reply.int(added);
 });
 
@@ -70,16 +74,22 @@ register('srem', (ctx) => {
     return;
   }
   let deleted = 0;
+  let keyRemoved = false;
   for (let i = 2; i < a.count; i++) {
     if (s.delete(a.str(i))) {
       deleted++;
       if (s.size() === 0) {
         ctx.db.delete(key);
+        keyRemoved = true;
         break;
       }
     }
   }
-  if (deleted > 0) ctx.shard.keyModified(ctx.dbIndex, key);
+  if (deleted > 0) {
+    ctx.shard.keyModified(ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_SET, 'srem', ctx.dbIndex, key);
+    if (keyRemoved) ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, key);
+  }
   ctx.reply.int(deleted);
 });
 
@@ -134,8 +144,11 @@ register('spop', (ctx) => {
       return;
     }
     const m = s.removeAt(Math.floor(Math.random() * s.size()));
-    if (s.size() === 0) ctx.db.delete(key);
+    const empty = s.size() === 0;
+    if (empty) ctx.db.delete(key);
     ctx.shard.keyModified(ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_SET, 'spop', ctx.dbIndex, key);
+    if (empty) ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, key);
     w.bulk(m);
     return;
   }
@@ -155,6 +168,8 @@ register('spop', (ctx) => {
     replySet(ctx, s);
     ctx.db.delete(key);
     ctx.shard.keyModified(ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_SET, 'spop', ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, key);
     return;
   }
   const count = Number(l);
@@ -163,6 +178,7 @@ register('spop', (ctx) => {
   const out: string[] = [];
   for (let k = idx.length - 1; k >= 0; k--) out.push(s.removeAt(idx[k]));
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_SET, 'spop', ctx.dbIndex, key);
   w.set(out.length);
   for (let k = out.length - 1; k >= 0; k--) w.bulk(out[k]);
 });
@@ -239,15 +255,20 @@ register('smove', (ctx) => {
     ctx.reply.int(0);
     return;
   }
-  if (srcV.size() === 0) db.delete(srcKey);
+  ctx.shard.notify(NOTIFY_SET, 'srem', ctx.dbIndex, srcKey);
+  if (srcV.size() === 0) {
+    db.delete(srcKey);
+    ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, srcKey);
+  }
   ctx.shard.keyModified(ctx.dbIndex, srcKey);
   let dst = dstV;
   if (dst === undefined) {
     dst = new SetValue();
     db.set(dstKey, dst);
   }
-  dst.add(member, maxIntset(ctx));
+  const added = dst.add(member, maxIntset(ctx));
   ctx.shard.keyModified(ctx.dbIndex, dstKey);
+  if (added) ctx.shard.notify(NOTIFY_SET, 'sadd', ctx.dbIndex, dstKey);
   ctx.reply.int(1);
 });
 
@@ -268,17 +289,19 @@ function lookupSets(ctx: ExecContext, first: number, end: number): (SetValue | u
 }
 
 /** Store `result` at `dstKey` (deleting it when empty) and reply its size, as the *STORE commands do. */
-function store(ctx: ExecContext, dstKey: string, result: SetValue | null): void {
+function store(ctx: ExecContext, dstKey: string, result: SetValue | null, event: string): void {
   const db = ctx.db;
   if (result !== null && result.size() > 0) {
     db.set(dstKey, result);
     ctx.shard.keyModified(ctx.dbIndex, dstKey);
+    ctx.shard.notify(NOTIFY_SET, event, ctx.dbIndex, dstKey);
     ctx.reply.int(result.size());
     return;
   }
   if (db.get(dstKey, ctx.now) !== undefined) {
     db.delete(dstKey);
     ctx.shard.keyModified(ctx.dbIndex, dstKey);
+    ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, dstKey);
   }
   ctx.reply.int(0);
 }
@@ -304,7 +327,7 @@ function sinterGeneric(ctx: ExecContext, first: number, end: number, dstKey: str
   const sets = lookupSets(ctx, first, end);
   if (sets === null) return;
   if (sets.includes(undefined)) {
-    if (dstKey !== null) store(ctx, dstKey, null);
+    if (dstKey !== null) store(ctx, dstKey, null, 'sinterstore');
     else ctx.reply.set(0);
     return;
   }
@@ -317,7 +340,7 @@ function sinterGeneric(ctx: ExecContext, first: number, end: number, dstKey: str
   const dst = new SetValue();
   const max = maxIntset(ctx);
   for (const m of members) dst.add(m, max);
-  store(ctx, dstKey, dst);
+  store(ctx, dstKey, dst, 'sinterstore');
 }
 
 register('sinter', (ctx) => sinterGeneric(ctx, 1, ctx.args.count, null));
@@ -352,7 +375,7 @@ function sunionDiffGeneric(ctx: ExecContext, first: number, end: number, dstKey:
     }
   }
   if (dstKey === null) replySet(ctx, dst);
-  else store(ctx, dstKey, dst);
+  else store(ctx, dstKey, dst, op === OP_UNION ? 'sunionstore' : 'sdiffstore');
 }
 
 register('sunion', (ctx) => sunionDiffGeneric(ctx, 1, ctx.args.count, null, OP_UNION));

@@ -12,6 +12,7 @@
  */
 import { register, type ExecContext } from '../context.js';
 import { Err } from '../../protocol/reply-writer.js';
+import { NOTIFY_GENERIC, NOTIFY_LIST } from '../../shared/config.js';
 import type { Value } from '../keyspace.js';
 import { ListValue } from './lists.js';
 import { SetValue } from '../ds/set.js';
@@ -278,9 +279,11 @@ function sortGeneric(ctx: ExecContext, readonly: boolean): void {
     // setKey: any previous value and its TTL go.
     db.set(storekey, list);
     ctx.shard.keyModified(ctx.dbIndex, storekey);
+    ctx.shard.notify(NOTIFY_LIST, 'sortstore', ctx.dbIndex, storekey);
   } else if (db.get(storekey, ctx.now) !== undefined) {
     db.delete(storekey);
     ctx.shard.keyModified(ctx.dbIndex, storekey);
+    ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, storekey);
   }
   ctx.reply.int(outputlen);
 }

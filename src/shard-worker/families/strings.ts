@@ -10,6 +10,7 @@
  */
 import { register, type ExecContext } from '../context.js';
 import { Err } from '../../protocol/reply-writer.js';
+import { NOTIFY_GENERIC, NOTIFY_STRING } from '../../shared/config.js';
 import type { Value } from '../keyspace.js';
 import {
   incrByFloat,
@@ -154,6 +155,7 @@ register('set', (ctx) => {
   if (a.count === 3) {
     ctx.db.set(key, a.str(2));
     ctx.shard.keyModified(ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_STRING, 'set', ctx.dbIndex, key);
     ctx.reply.ok();
     return;
   }
@@ -177,6 +179,8 @@ register('set', (ctx) => {
   else db.set(key, a.str(2));
   if (optExpireArg >= 0) db.setExpire(key, when);
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_STRING, 'set', ctx.dbIndex, key);
+  if (optExpireArg >= 0) ctx.shard.notify(NOTIFY_GENERIC, 'expire', ctx.dbIndex, key);
   if (!(flags & F_GET)) ctx.reply.ok();
 });
 
@@ -188,6 +192,7 @@ register('setnx', (ctx) => {
   }
   ctx.db.set(key, ctx.args.str(2));
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_STRING, 'set', ctx.dbIndex, key);
   ctx.reply.int(1);
 });
 
@@ -198,6 +203,8 @@ function setWithExpire(ctx: ExecContext, seconds: boolean): void {
   ctx.db.set(key, ctx.args.str(3));
   ctx.db.setExpire(key, when);
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_STRING, 'set', ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_GENERIC, 'expire', ctx.dbIndex, key);
   ctx.reply.ok();
 }
 
@@ -229,11 +236,16 @@ register('getex', (ctx) => {
     // An absolute time already in the past deletes the key.
     db.delete(key);
     ctx.shard.keyModified(ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, key);
   } else if (expireArg >= 0) {
     db.setExpire(key, when);
     ctx.shard.keyModified(ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_GENERIC, 'expire', ctx.dbIndex, key);
   } else if (flags & F_PERSIST) {
-    if (db.removeExpire(key)) ctx.shard.keyModified(ctx.dbIndex, key);
+    if (db.removeExpire(key)) {
+      ctx.shard.keyModified(ctx.dbIndex, key);
+      ctx.shard.notify(NOTIFY_GENERIC, 'persist', ctx.dbIndex, key);
+    }
   }
 });
 
@@ -251,6 +263,7 @@ register('getdel', (ctx) => {
   ctx.reply.bulk(v);
   ctx.db.delete(key);
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, key);
 });
 
 register('getset', (ctx) => {
@@ -258,6 +271,7 @@ register('getset', (ctx) => {
   if (!replyGet(ctx, key)) return;
   ctx.db.set(key, ctx.args.str(2));
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_STRING, 'set', ctx.dbIndex, key);
 });
 
 // ---------------------------------------------------------------------------------------------- MSET / MGET
@@ -272,6 +286,7 @@ register('mset', (ctx) => {
     const key = a.str(j);
     ctx.db.set(key, a.str(j + 1));
     ctx.shard.keyModified(ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_STRING, 'set', ctx.dbIndex, key);
   }
   ctx.reply.ok();
 });
@@ -292,6 +307,7 @@ register('msetnx', (ctx) => {
     const key = a.str(j);
     ctx.db.set(key, a.str(j + 1));
     ctx.shard.keyModified(ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_STRING, 'set', ctx.dbIndex, key);
   }
   ctx.reply.int(1);
 });
@@ -340,6 +356,7 @@ function incrDecr(ctx: ExecContext, incr: number | bigint): void {
     if (Number.isSafeInteger(r)) {
       db.update(key, String(r));
       ctx.shard.keyModified(ctx.dbIndex, key);
+      ctx.shard.notify(NOTIFY_STRING, 'incrby', ctx.dbIndex, key);
       ctx.reply.int(r);
       return;
     }
@@ -357,6 +374,7 @@ function incrDecrBig(ctx: ExecContext, key: string, cur: bigint, incr: bigint): 
   const r = cur + incr;
   ctx.db.update(key, r.toString());
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_STRING, 'incrby', ctx.dbIndex, key);
   ctx.reply.bigint(r);
 }
 
@@ -393,6 +411,7 @@ register('incrbyfloat', (ctx) => {
   }
   ctx.db.update(key, r.value);
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_STRING, 'incrbyfloat', ctx.dbIndex, key);
   ctx.reply.bulk(r.value);
 });
 
@@ -420,6 +439,7 @@ register('append', (ctx) => {
     db.update(key, result);
   }
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_STRING, 'append', ctx.dbIndex, key);
   ctx.reply.int(result.length);
 });
 
@@ -511,6 +531,7 @@ register('setrange', (ctx) => {
   if (v === undefined) db.set(key, result);
   else db.update(key, result);
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_STRING, 'setrange', ctx.dbIndex, key);
   ctx.reply.int(result.length);
 });
 

@@ -9,6 +9,7 @@
  */
 import { register, type ExecContext } from '../context.js';
 import { Err } from '../../protocol/reply-writer.js';
+import { NOTIFY_GENERIC, NOTIFY_ZSET } from '../../shared/config.js';
 import type { Value } from '../keyspace.js';
 import { ZSet, type LexBound, type ScoreRange } from '../ds/zset.js';
 import type { SkipNode } from '../ds/skiplist.js';
@@ -119,13 +120,15 @@ function parseLexRange(minS: string, maxS: string): boolean {
 }
 
 /** Store `z` at `dst` (or delete dst when the result is empty), replying the size like Redis's STORE forms. */
-function storeResult(ctx: ExecContext, dst: string, z: ZSet | null): void {
+function storeResult(ctx: ExecContext, dst: string, z: ZSet | null, event: string): void {
   const n = z === null ? 0 : z.size();
   if (n > 0) {
     ctx.db.set(dst, z as ZSet);
     ctx.shard.keyModified(ctx.dbIndex, dst);
+    ctx.shard.notify(NOTIFY_ZSET, event, ctx.dbIndex, dst);
   } else if (ctx.db.delete(dst)) {
     ctx.shard.keyModified(ctx.dbIndex, dst);
+    ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, dst);
   }
   ctx.reply.int(n);
 }
@@ -240,7 +243,10 @@ function zaddGeneric(ctx: ExecContext, incrCmd: boolean): void {
         score += cur;
         if (score !== score) {
           ctx.reply.error(ERR_NAN);
-          if (added || updated) ctx.shard.keyModified(ctx.dbIndex, key);
+          if (added || updated) {
+            ctx.shard.keyModified(ctx.dbIndex, key);
+            ctx.shard.notify(NOTIFY_ZSET, incr ? 'zincr' : 'zadd', ctx.dbIndex, key);
+          }
           return;
         }
       }
@@ -262,7 +268,10 @@ function zaddGeneric(ctx: ExecContext, incrCmd: boolean): void {
     if (processed) ctx.reply.double(newscore);
     else ctx.reply.nullBulk();
   } else ctx.reply.int(flags & F_CH ? added + updated : added);
-  if (added || updated) ctx.shard.keyModified(ctx.dbIndex, key);
+  if (added || updated) {
+    ctx.shard.keyModified(ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_ZSET, incr ? 'zincr' : 'zadd', ctx.dbIndex, key);
+  }
 }
 
 register('zadd', (ctx) => zaddGeneric(ctx, false));
@@ -279,14 +288,20 @@ register('zrem', (ctx) => {
     return;
   }
   let deleted = 0;
+  let keyRemoved = false;
   for (let j = 2; j < ctx.args.count; j++) {
     if (z.remove(ctx.args.str(j))) deleted++;
     if (z.size() === 0) {
       ctx.db.delete(key);
+      keyRemoved = true;
       break;
     }
   }
-  if (deleted) ctx.shard.keyModified(ctx.dbIndex, key);
+  if (deleted) {
+    ctx.shard.keyModified(ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_ZSET, 'zrem', ctx.dbIndex, key);
+    if (keyRemoved) ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, key);
+  }
   ctx.reply.int(deleted);
 });
 
@@ -485,7 +500,7 @@ function zrangeGeneric(ctx: ExecContext, argStart: number, store: boolean, range
   const z = lookup(ctx, a.str(argStart));
   if (z === false) return;
   if (z === null) {
-    if (store) storeResult(ctx, a.str(1), null);
+    if (store) storeResult(ctx, a.str(1), null, 'zrangestore');
     else ctx.reply.array(0);
     return;
   }
@@ -519,7 +534,7 @@ function zrangeGeneric(ctx: ExecContext, argStart: number, store: boolean, range
       }
     }
   }
-  if (store) storeResult(ctx, a.str(1), count === 0 ? null : collectRange(ctx, z, first, count, reverse));
+  if (store) storeResult(ctx, a.str(1), count === 0 ? null : collectRange(ctx, z, first, count, reverse), 'zrangestore');
   else emitRange(ctx, z, first, count, reverse, withscores);
 }
 
@@ -584,8 +599,13 @@ function zremrangeGeneric(ctx: ExecContext, rangetype: RT): void {
     }
   }
   const deleted = z.deleteRange(start, end);
-  if (z.size() === 0) ctx.db.delete(key);
-  if (deleted) ctx.shard.keyModified(ctx.dbIndex, key);
+  const keyRemoved = z.size() === 0;
+  if (keyRemoved) ctx.db.delete(key);
+  if (deleted) {
+    ctx.shard.keyModified(ctx.dbIndex, key);
+    ctx.shard.notify(NOTIFY_ZSET, rangetype === RT.Rank ? 'zremrangebyrank' : rangetype === RT.Score ? 'zremrangebyscore' : 'zremrangebylex', ctx.dbIndex, key);
+    if (keyRemoved) ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, key);
+  }
   ctx.reply.int(deleted);
 }
 
@@ -651,8 +671,11 @@ function zpopGeneric(ctx: ExecContext, firstKey: number, keyc: number, max: bool
   }
   if (max) z.deleteRange(llen - n, llen - 1);
   else z.deleteRange(0, n - 1);
-  if (z.size() === 0) ctx.db.delete(key);
+  const keyRemoved = z.size() === 0;
+  if (keyRemoved) ctx.db.delete(key);
   ctx.shard.keyModified(ctx.dbIndex, key);
+  ctx.shard.notify(NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', ctx.dbIndex, key);
+  if (keyRemoved) ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, key);
 }
 
 function zpopMinMax(ctx: ExecContext, max: boolean): void {
@@ -909,8 +932,9 @@ function zsetOp(ctx: ExecContext, dst: string | null, numkeysIdx: number, op: Se
   }
   const entries = [...acc.entries()].sort((x, y) => x[1] - y[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
   if (dst !== null) {
-    if (entries.length === 0) storeResult(ctx, dst, null);
-    else storeResult(ctx, dst, fromSorted(ctx, entries.map((e) => e[0]), entries.map((e) => e[1])));
+    const event = op === SetOp.Union ? 'zunionstore' : op === SetOp.Inter ? 'zinterstore' : 'zdiffstore';
+    if (entries.length === 0) storeResult(ctx, dst, null, event);
+    else storeResult(ctx, dst, fromSorted(ctx, entries.map((e) => e[0]), entries.map((e) => e[1])), event);
     return;
   }
   const w = ctx.reply;
