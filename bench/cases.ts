@@ -48,6 +48,13 @@ const INCR_SCRIPT = "return redis.call('INCR', KEYS[1])";
 
 /** Built-in cases, by name. */
 export const CASES: Record<string, BenchCase> = {
+  // 4-command MULTI/EXEC over keys on different shards (transactions per second).
+  multi_exec: {
+    name: 'multi_exec',
+    command: ['node', 'dist/bench/tools/multi.js', '--port', '{port}', '-n', '{n}', '--clients', '{clients}'],
+    pipelines: [1],
+    nScale: 0.25,
+  },
   ping: { name: 'ping', args: ['-t', 'ping'], multiRow: true }, // two rows: PING_INLINE and PING_MBULK
   set: { name: 'set', args: ['-t', 'set'] },
   get: { name: 'get', args: ['-t', 'get'] },

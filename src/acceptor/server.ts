@@ -90,8 +90,6 @@ const TRANSACTION_CONTROL = new Set(['multi', 'exec', 'discard', 'watch', 'quit'
 /** What a RESP2 client may send while subscribed. */
 const SUBSCRIBED_MODE_ALLOWED = new Set(['subscribe', 'ssubscribe', 'psubscribe', 'unsubscribe', 'sunsubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
 
-const FLUSH_PER_TURN = process.env.FERROUS_FLUSH !== 'tick';
-
 export class Server extends EventEmitter implements ClientHost {
   readonly shards: ShardSet;
   readonly pubsub = new PubSub();
@@ -299,8 +297,7 @@ export class Server extends EventEmitter implements ClientHost {
     this.outputClients.push(c);
     if (!this.outputScheduled) {
       this.outputScheduled = true;
-      if (FLUSH_PER_TURN) setImmediate(() => this.flushOutput());
-      else process.nextTick(() => this.flushOutput());
+      this.shards.schedulePublish();
     }
   }
 

@@ -471,13 +471,18 @@ export class ShardSet {
 
   private publishScheduled = false;
 
-  /** Publish once at the end of this event-loop turn (after every socket read of the turn). */
+  /**
+   * The end of an event-loop turn (after every socket read of the turn): publish the turn's requests,
+   * collect what the shards answer quickly, then write all client output.
+   */
   schedulePublish(): void {
     if (this.publishScheduled) return;
     this.publishScheduled = true;
     setImmediate(() => {
       this.publishScheduled = false;
       this.publishAndCollect();
+      // Client output of the whole turn goes out last, with the replies just collected.
+      this.opts.onRepliesDelivered();
     });
   }
 

@@ -1,6 +1,8 @@
 /**
  * MULTI/EXEC. Commands are queued in the acceptor (after the same lookup/arity checks as always, so
- * errors surface at queue time as in Redis). EXEC locks every shard the queued commands touch with one
+ * errors surface at queue time as in Redis). A transaction with neither WATCH nor commands spanning
+ * shards is written to the rings in one synchronous step and needs no lock (see execTransaction).
+ * Otherwise EXEC locks every shard the queued commands touch with one
  * ShardLock (the lock protocol of lock-manager.ts, so transactions, cross-shard commands and later
  * scripts order consistently and cannot deadlock), issues the commands in order as the lock's owner,
  * collects the replies in order and unlocks. Shards serve a locked shard's frames strictly in order, so
@@ -140,11 +142,13 @@ export function execTransaction(server: Server, client: Client, sink: ReplySink,
         next++;
         server.invoke(inv);
         if (cross && collector.completed < next) {
-          server.shards.publishAll();
+          server.shards.schedulePublish();
           return; // and everything after it waits for it
         }
       }
-      server.shards.publishAll();
+      // Published with the rest of this turn's requests, whose replies the acceptor then collects
+      // synchronously (see ShardSet.publishAndCollect).
+      server.shards.schedulePublish();
     };
     collector.onProgress = () => {
       if (collector.completed === n) finish(lock);
@@ -153,7 +157,11 @@ export function execTransaction(server: Server, client: Client, sink: ReplySink,
     if (n === 0) finish(lock);
     else issue();
   };
-  if (shardSet.size === 0) {
+  // Without WATCH and without commands that span shards, no lock is needed: the commands are
+  // written to every ring in one synchronous step, which the sequencer argument (as for MSET) makes
+  // atomic -- each shard runs them back to back, and every other command lands before or after all.
+  const needsLock = watched.length > 0 || invocations.some((inv) => server.isCrossShard(inv));
+  if (shardSet.size === 0 || !needsLock) {
     run(null);
     return;
   }
