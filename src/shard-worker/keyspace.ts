@@ -46,14 +46,14 @@ export class Database {
   get(key: string, now: number): Value | undefined {
     const v = this.main.get(key);
     if (v === undefined) {
-      if (this.countLookups) this.misses++;
+      if (this.countLookups) this.miss(key);
       return undefined;
     }
     if (this.expires.size !== 0) {
       const at = this.expires.get(key);
       if (at !== undefined && at <= now) {
         this.expireKey(key);
-        if (this.countLookups) this.misses++;
+        if (this.countLookups) this.miss(key);
         return undefined;
       }
     }
@@ -74,6 +74,14 @@ export class Database {
 
   private announceNew(key: string): void {
     if (this.newKeyEvents !== null && this.newKeyEvents() && this.onNew !== null && !this.main.has(key)) this.onNew(key);
+  }
+
+  /** Called for a read-only command's lookup that found nothing (the "keymiss" notification). */
+  onMiss: ((key: string) => void) | null = null;
+
+  private miss(key: string): void {
+    this.misses++;
+    if (this.onMiss !== null) this.onMiss(key);
   }
 
   /** Store a value, dropping any TTL (what SET does without KEEPTTL). */

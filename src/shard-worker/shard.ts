@@ -14,7 +14,7 @@ import { Args, FrameKind, REPLY_HEADER, REQ_HEADER, ReplyKind, RequestFlag } fro
 import { ReplyWriter, Err } from '../protocol/reply-writer.js';
 import { COMMANDS } from '../shared/command-table.js';
 import { Database } from './keyspace.js';
-import { NOTIFY_EXPIRED, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW } from '../shared/config.js';
+import { NOTIFY_EXPIRED, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_KEY_MISS, NOTIFY_NEW } from '../shared/config.js';
 import { handlerAt, type ExecContext, type ShardConfig, type ShardServices } from './context.js';
 
 export interface ShardInit {
@@ -70,6 +70,9 @@ export class Shard implements ShardServices {
         if (this.watches.size !== 0) this.bumpWatch(this.dbs.indexOf(db), key);
       };
       db.newKeyEvents = () => (this.config.notifyKeyspaceEvents & NOTIFY_NEW) !== 0;
+      db.onMiss = (key: string) => {
+        if ((this.config.notifyKeyspaceEvents & NOTIFY_KEY_MISS) !== 0) this.notify(NOTIFY_KEY_MISS, 'keymiss', this.dbs.indexOf(db), key);
+      };
       db.onNew = (key: string) => this.notify(NOTIFY_NEW, 'new', this.dbs.indexOf(db), key);
       this.dbs.push(db);
     }

@@ -204,6 +204,11 @@ const single: NotifyCase[] = [
     ],
   },
   {
+    name: 'key-miss events (m)',
+    flags: 'KE$m',
+    cmds: [c('SET here 1'), c('GET nokey'), c('GET here'), c('MGET here gone1 gone2'), c('STRLEN nokey'), c('LRANGE nolist 0 -1'), c('HGET noh f')],
+  },
+  {
     name: 'new-key events (n)',
     flags: 'KEAn',
     cmds: [
