@@ -38,7 +38,8 @@ export class Ring {
   readonly capacity: number;
   private readonly mask: number;
   readonly ctl: Int32Array;
-  readonly bytes: Uint8Array;
+  /** A Buffer view (not a bare Uint8Array) so latin1 decoding reads it without a wrapper per call. */
+  readonly bytes: Buffer;
   readonly view: DataView;
   /** Producer-local: position of the next write (published on `publish`). */
   private writePos: number;
@@ -56,7 +57,7 @@ export class Ring {
 
   constructor(bufs: RingBuffers) {
     this.ctl = new Int32Array(bufs.control);
-    this.bytes = new Uint8Array(bufs.data);
+    this.bytes = Buffer.from(bufs.data);
     this.view = new DataView(bufs.data);
     this.capacity = this.bytes.length;
     this.mask = this.capacity - 1;
