@@ -3,9 +3,10 @@
  * while small, hashtable once big, converted one way with Redis's thresholds and at Redis's moments,
  * so OBJECT ENCODING and the field order of small hashes match Redis's.
  */
+import { removeMembers } from './collection-ops.js';
 import { register, type ExecContext } from '../context.js';
 import { Err } from '../../protocol/reply-writer.js';
-import { NOTIFY_GENERIC, NOTIFY_HASH } from '../../shared/config.js';
+import { NOTIFY_HASH } from '../../shared/config.js';
 import { registerCodec } from '../value-codec.js';
 import { HashValue } from '../ds/hash.js';
 import { hincrByFloat, parseStrictInt64String, parseStrictIntString } from '../../shared/numbers.js';
@@ -125,32 +126,11 @@ register('hmget', (ctx) => {
 });
 
 register('hdel', (ctx) => {
-  const a = ctx.args;
-  const key = a.str(1);
+  const key = ctx.args.str(1);
   const h = lookupHash(ctx, key);
   if (h === null) return;
-  if (h === undefined) {
-    ctx.reply.int(0);
-    return;
-  }
-  let deleted = 0;
-  let keyRemoved = false;
-  for (let i = 2; i < a.count; i++) {
-    if (h.delete(a.str(i))) {
-      deleted++;
-      if (h.size() === 0) {
-        ctx.db.delete(key);
-        keyRemoved = true;
-        break;
-      }
-    }
-  }
-  if (deleted > 0) {
-    ctx.shard.keyModified(ctx.dbIndex, key);
-    ctx.shard.notify(NOTIFY_HASH, 'hdel', ctx.dbIndex, key);
-    if (keyRemoved) ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, key);
-  }
-  ctx.reply.int(deleted);
+  if (h === undefined) ctx.reply.int(0);
+  else removeMembers(ctx, key, h, 2, NOTIFY_HASH, 'hdel');
 });
 
 register('hlen', (ctx) => {

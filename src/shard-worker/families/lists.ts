@@ -144,8 +144,7 @@ function popRangeReply(ctx: ExecContext, l: ListValue, head: boolean, count: num
 // ---------------------------------------------------------------------------------------------- push
 
 function push(ctx: ExecContext, head: boolean): void {
-  const a = ctx.args;
-  const key = a.str(1);
+  const key = ctx.args.str(1);
   const v = ctx.db.get(key, ctx.now);
   let l: ListValue;
   if (v === undefined) {
@@ -156,6 +155,12 @@ function push(ctx: ExecContext, head: boolean): void {
     ctx.reply.error(Err.wrongType);
     return;
   }
+  pushElements(ctx, key, l, head);
+}
+
+/** Push arguments 2… onto `l`, signal and notify, reply the new length (LPUSH/RPUSH and the X forms). */
+function pushElements(ctx: ExecContext, key: string, l: ListValue, head: boolean): void {
+  const a = ctx.args;
   const argc = a.count;
   if (head) for (let j = 2; j < argc; j++) l.pushHead(a.str(j));
   else for (let j = 2; j < argc; j++) l.pushTail(a.str(j));
@@ -168,20 +173,14 @@ register('lpush', (ctx) => push(ctx, true));
 register('rpush', (ctx) => push(ctx, false));
 
 function pushx(ctx: ExecContext, head: boolean): void {
-  const a = ctx.args;
-  const key = a.str(1);
+  const key = ctx.args.str(1);
   const l = listAt(ctx, key);
   if (l === null) return;
   if (l === undefined) {
     ctx.reply.int(0);
     return;
   }
-  const argc = a.count;
-  if (head) for (let j = 2; j < argc; j++) l.pushHead(a.str(j));
-  else for (let j = 2; j < argc; j++) l.pushTail(a.str(j));
-  ctx.shard.keyModified(ctx.dbIndex, key);
-  ctx.shard.notify(NOTIFY_LIST, head ? 'lpush' : 'rpush', ctx.dbIndex, key);
-  ctx.reply.int(l.length);
+  pushElements(ctx, key, l, head);
 }
 
 register('lpushx', (ctx) => pushx(ctx, true));

@@ -3,6 +3,7 @@
  * every member is an integer and there are at most set-max-intset-entries of them, hashtable
  * otherwise (one-way), so OBJECT ENCODING and the sorted order of intsets match Redis's.
  */
+import { removeMembers } from './collection-ops.js';
 import { register, type ExecContext } from '../context.js';
 import { Err } from '../../protocol/reply-writer.js';
 import { NOTIFY_GENERIC, NOTIFY_SET } from '../../shared/config.js';
@@ -65,32 +66,11 @@ register('sadd', (ctx) => {
 });
 
 register('srem', (ctx) => {
-  const a = ctx.args;
-  const key = a.str(1);
+  const key = ctx.args.str(1);
   const s = lookupSet(ctx, key);
   if (s === null) return;
-  if (s === undefined) {
-    ctx.reply.int(0);
-    return;
-  }
-  let deleted = 0;
-  let keyRemoved = false;
-  for (let i = 2; i < a.count; i++) {
-    if (s.delete(a.str(i))) {
-      deleted++;
-      if (s.size() === 0) {
-        ctx.db.delete(key);
-        keyRemoved = true;
-        break;
-      }
-    }
-  }
-  if (deleted > 0) {
-    ctx.shard.keyModified(ctx.dbIndex, key);
-    ctx.shard.notify(NOTIFY_SET, 'srem', ctx.dbIndex, key);
-    if (keyRemoved) ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, key);
-  }
-  ctx.reply.int(deleted);
+  if (s === undefined) ctx.reply.int(0);
+  else removeMembers(ctx, key, s, 2, NOTIFY_SET, 'srem');
 });
 
 /** Reply a whole set as a RESP3 set (array in RESP2), in its iteration order. */
