@@ -533,11 +533,6 @@ export class Server extends EventEmitter implements ClientHost {
     return [...new Set(idx.map((i) => this.shardOfArg(buf, starts[i], ends[i])))];
   }
 
-  /** Whether a keyed invocation's keys span several shards (it then needs the cross-shard steps). */
-  isCrossShard(inv: Invocation): boolean {
-    return inv.spec.route === Route.Keys && this.shardsOf(inv).length > 1;
-  }
-
   private routeKeys(inv: Invocation): void {
     const spec = inv.spec;
     const { buf, starts, ends } = inv.src;

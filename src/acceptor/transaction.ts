@@ -11,7 +11,7 @@
  */
 import type { Client } from './client.js';
 import type { LockOwner, ReplySink } from './shards.js';
-import { commandByName } from '../shared/command-table.js';
+import { Route, commandByName } from '../shared/command-table.js';
 import { ShardLock } from './lock-manager.js';
 import type { Invocation, Server } from './server.js';
 
@@ -119,8 +119,13 @@ export function execTransaction(server: Server, client: Client, sink: ReplySink,
     tag: i,
     owner: null,
   }));
+  // Each command's shards, computed once: they decide the lock set and which commands span shards.
   const shardSet = new Set<number>();
-  for (const inv of invocations) for (const s of server.shardsOf(inv)) shardSet.add(s);
+  const cross: boolean[] = invocations.map((inv) => {
+    const shards = server.shardsOf(inv);
+    for (const s of shards) shardSet.add(s);
+    return shards.length > 1 && inv.spec.route === Route.Keys;
+  });
   for (const w of watched) shardSet.add(w.shard);
   const finish = (lock: ShardLock | null) => {
     lock?.release();
@@ -137,11 +142,11 @@ export function execTransaction(server: Server, client: Client, sink: ReplySink,
         const inv = invocations[next];
         inv.db = client.db; // a queued SELECT takes effect for the commands after it
         inv.owner = lock;
-        const cross = server.isCrossShard(inv);
-        if (cross && collector.completed < next) return; // wait for everything before it
+        const spans = cross[next];
+        if (spans && collector.completed < next) return; // wait for everything before it
         next++;
         server.invoke(inv);
-        if (cross && collector.completed < next) {
+        if (spans && collector.completed < next) {
           server.shards.schedulePublish();
           return; // and everything after it waits for it
         }
@@ -160,7 +165,7 @@ export function execTransaction(server: Server, client: Client, sink: ReplySink,
   // Without WATCH and without commands that span shards, no lock is needed: the commands are
   // written to every ring in one synchronous step, which the sequencer argument (as for MSET) makes
   // atomic -- each shard runs them back to back, and every other command lands before or after all.
-  const needsLock = watched.length > 0 || invocations.some((inv) => server.isCrossShard(inv));
+  const needsLock = watched.length > 0 || cross.includes(true);
   if (shardSet.size === 0 || !needsLock) {
     run(null);
     return;
