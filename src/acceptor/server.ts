@@ -19,6 +19,7 @@ import {
   type CommandSpec,
 } from '../shared/command-table.js';
 import { keyHashSlot, keyHashSlotOfString } from '../shared/crc16.js';
+import { parseScanCursor } from '../shared/numbers.js';
 import { slotTable } from '../shared/sharding.js';
 import { RequestFlag } from '../shared/frame.js';
 import { Client, type ClientHost } from './client.js';
@@ -849,15 +850,6 @@ export function unknownCommandError(buf: Buffer, starts: Int32Array, ends: Int32
   }
   const name = truncate(buf.latin1Slice(starts[0], ends[0]), 128);
   return `ERR unknown command '${name}', with args beginning with: ${args}`.replace(/[\r\n]/g, ' ');
-}
-
-/** SCAN's cursor as Redis reads it (strtoull: optional sign, negative values wrap); null if invalid. */
-export function parseScanCursor(s: string): bigint | null {
-  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(s);
-  if (m === null) return null;
-  const v = BigInt(m[2]);
-  if (v > 0xffffffffffffffffn) return null;
-  return m[1] === '-' ? (0x10000000000000000n - v) % 0x10000000000000000n : v;
 }
 
 /** COPY src dst DB n: the destination database; null when not given, -1 when invalid. */

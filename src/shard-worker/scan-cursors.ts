@@ -6,6 +6,8 @@
  * unknown id (evicted, invented, or for another object) makes the caller restart its walk, which can
  * repeat elements but never miss one.
  */
+import { parseScanCursor as parseCursorText } from '../shared/numbers.js';
+
 interface LiveCursor {
   owner: object;
   it: Iterator<string>;
@@ -39,21 +41,14 @@ export function saveCursor(owner: object, it: Iterator<string>): number {
 
 // ------------------------------------------------------------------------------------ HSCAN / SSCAN args
 
-const U64_MAX = 18446744073709551615n;
-
 /**
- * Redis's parseScanCursorOrReply (strtoul, base 10): an optional sign and digits, or the empty
- * string (0); leading blanks, trailing junk and values past 2^64-1 are "invalid cursor". Returns the
- * cursor as a number (ids past 2^53 are never ours, so precision there does not matter) or null.
+ * A shard-local cursor from the client's text (numbers.ts's parseScanCursor rules), or null when
+ * invalid. Cursors past 2^53 (including wrapped negatives) are never ours: -1, an unknown cursor.
  */
 export function parseScanCursor(s: string): number | null {
-  if (s === '') return 0;
-  if (!/^[+-]?[0-9]+$/.test(s)) return null;
-  const neg = s.charCodeAt(0) === 45;
-  const digits = s.replace(/^[+-]/, '');
-  if (digits.length > 20 || BigInt(digits) > U64_MAX) return null;
-  const n = Number(digits);
-  return neg && n !== 0 ? -1 : n;
+  const c = parseCursorText(s);
+  if (c === null) return null;
+  return c > 9007199254740991n ? -1 : Number(c);
 }
 
 export interface ScanOptions {

@@ -945,3 +945,17 @@ export function hincrByFloat(current: string | null, incr: string): HincrByFloat
   if (sum.kind !== 0) return { ok: false, error: 'nan-or-inf' };
   return { ok: true, value: formatLongDoubleHuman(sum) };
 }
+
+/**
+ * SCAN-family cursors as Redis 7.0 reads them (parseScanCursorOrReply): the empty string is 0, else an
+ * optional sign and decimal digits with no blanks or trailing junk, at most 2^64-1; a negative value
+ * wraps modulo 2^64 as strtoul does. null = "invalid cursor".
+ */
+export function parseScanCursor(s: string): bigint | null {
+  if (s === '') return 0n;
+  if (!/^[+-]?[0-9]+$/.test(s)) return null;
+  const neg = s.charCodeAt(0) === 45;
+  const v = BigInt(neg || s.charCodeAt(0) === 43 ? s.slice(1) : s);
+  if (v > 0xffffffffffffffffn) return null;
+  return neg ? (0x10000000000000000n - v) % 0x10000000000000000n : v;
+}

@@ -35,6 +35,7 @@ const cases: DiffCase[] = [
     ],
   },
   { name: 'SCAN argument errors', cmds: [c('SCAN x'), c('SCAN 0 COUNT 0'), c('SCAN 0 COUNT x'), c('SCAN 0 FOO'), c('SCAN 0 MATCH'), c('SCAN -1')] },
+  { name: 'SCAN cursor text as Redis reads it', cmds: [c('SET a 1'), ['SCAN', ''], ['SCAN', ' 0'], ['SCAN', '+0'], ['SCAN', '0 ']] },
   { name: 'SCAN of an empty db', cmds: [c('SCAN 0'), c('SCAN 0 MATCH * COUNT 100 TYPE string')] },
 ];
 

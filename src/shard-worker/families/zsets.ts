@@ -14,6 +14,7 @@ import type { Value } from '../keyspace.js';
 import { ZSet, type LexBound, type ScoreRange } from '../ds/zset.js';
 import type { SkipNode } from '../ds/skiplist.js';
 import { registerCodec } from '../value-codec.js';
+import { parseScanCursor } from '../scan-cursors.js';
 import { formatDouble17g, parseRedisDouble, parseRedisDoubleBytes, parseStrictInt64String, parseStrictIntString } from '../../shared/numbers.js';
 import { globMatchString, isMatchAll } from '../../shared/glob.js';
 
@@ -1038,17 +1039,11 @@ const scans = new WeakMap<ZSet, Map<number, Iterator<[string, number]>>>();
 let nextCursor = 1;
 const MAX_SCANS_PER_ZSET = 16;
 
-function parseCursor(s: string): number | null {
-  if (!/^[+-]?\d*$/.test(s) || /^[+-]$/.test(s)) return s === '' ? 0 : null;
-  const b = BigInt(s === '' ? '0' : s);
-  if (b > 18446744073709551615n || b < -18446744073709551615n) return null;
-  return b <= 0n ? (b === 0n ? 0 : -1) : b > 9007199254740991n ? -1 : Number(b);
-}
 
 register('zscan', (ctx) => {
   const a = ctx.args;
   const w = ctx.reply;
-  const cursor = parseCursor(a.str(2));
+  const cursor = parseScanCursor(a.str(2));
   if (cursor === null) {
     w.error('ERR invalid cursor');
     return;
