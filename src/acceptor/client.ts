@@ -101,6 +101,8 @@ export class Client implements ReplySink {
   /** Close once the reply with this sequence number has been written (QUIT, protocol errors). */
   private closeAfter = -1;
   paused = false;
+  /** Fast script runs in flight: the client's next commands wait for them (see acceptor/scripting.ts). */
+  scriptGate = 0;
   /** Bytes of input consumed but whose commands were held back because the shards are saturated. */
   readonly addr: string;
   readonly laddr: string;

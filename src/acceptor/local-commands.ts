@@ -31,6 +31,7 @@ import { buildInfo } from './info.js';
 import { Kind, PubSub } from './pubsub.js';
 import { execTransaction, unwatchAll, watchKeys } from './transaction.js';
 import { REDIS_COMPAT_VERSION } from '../shared/config.js';
+import { SCRIPT_HELP } from './scripting.js';
 
 export interface LocalContext {
   server: Server;
@@ -771,3 +772,35 @@ def('object|help', ({ w }) =>
 export function missingLocalHandlers(): string[] {
   return COMMANDS.filter((s) => s.route === Route.Local && s.subcommands.size === 0 && !handlers.has(s.name)).map((s) => s.name);
 }
+
+// ------------------------------------------------------------------ scripting (see scripting.ts)
+
+def('script|load', ({ server, args, sink, tag }) => {
+  server.scripting.load(Buffer.from(args.view(2)), (reply) => {
+    sink.deliver(reply, 0, reply.length, tag);
+    server.flushOutput();
+  });
+  return true;
+});
+
+def('script|exists', ({ server, args, w }) => {
+  w.array(args.count - 2);
+  for (let i = 2; i < args.count; i++) w.int(server.scripting.cache.has(args.str(i).toLowerCase()) ? 1 : 0);
+});
+
+def('script|flush', ({ server, args, w }) => {
+  if (args.count > 3 || (args.count === 3 && !args.is(2, 'sync') && !args.is(2, 'async'))) {
+    w.error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
+    return;
+  }
+  server.scripting.flush();
+  w.ok();
+});
+
+def('script|kill', ({ server, w }) => {
+  const reply = server.scripting.kill();
+  if (reply.startsWith('-')) w.error(reply.slice(1, -2));
+  else w.ok();
+});
+
+def('script|help', ({ w }) => helpReply(w, 'SCRIPT', SCRIPT_HELP));

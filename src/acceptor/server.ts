@@ -30,6 +30,7 @@ import { ShardSet, HOLD_PAUSE_BYTES, type ArgSource, type LockOwner, type ReplyS
 import { FanOutCollector, aggregateHeader, skipValue } from './combine.js';
 import { ShardLock, runAcrossShards, type KeyRef } from './lock-manager.js';
 import { localHandler, type LocalContext } from './local-commands.js';
+import { Scripting } from './scripting.js';
 import { NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, type Config } from '../shared/config.js';
 import type { ShardConfig } from '../shard-worker/context.js';
 import type { Logger } from './log.js';
@@ -60,6 +61,7 @@ const SHARD_CONFIG_KEYS: Record<string, keyof ShardConfig & string> = {
   'list-max-listpack-size': 'listMaxListpackSize',
   'list-compress-depth': 'listCompressDepth',
   'hll-sparse-max-bytes': 'hllSparseMaxBytes',
+  'lua-memory-limit': 'luaMemoryLimit',
 };
 
 /** The configuration values shards act on, read from the server's config. */
@@ -83,6 +85,8 @@ export interface Invocation {
   sink: ReplySink;
   tag: number;
   owner: LockOwner | null;
+  /** Protocol of the reply when it is not the client's (a script's redis.call follows redis.setresp). */
+  proto?: 2 | 3;
 }
 
 /** Commands that act on the transaction itself and so are never queued. */
@@ -95,6 +99,7 @@ export class Server extends EventEmitter implements ClientHost {
   readonly shards: ShardSet;
   readonly pubsub = new PubSub();
   readonly blocking: BlockingManager = new BlockingManager(this);
+  readonly scripting: Scripting;
   readonly clients = new Map<number, Client>();
   private nextClientId = 1;
   private readonly netServers: net.Server[] = [];
@@ -164,6 +169,7 @@ export class Server extends EventEmitter implements ClientHost {
         if (flags & NOTIFY_KEYEVENT) this.pubsub.publish(`__keyevent@${db}__:${event}`, Buffer.from(key, 'latin1'), false, null, null);
       },
     });
+    this.scripting = new Scripting(this);
     for (const [name, field] of Object.entries(SHARD_CONFIG_KEYS)) {
       config.onChange(name, (value: string) => this.broadcastConfig(field, value));
     }
@@ -319,9 +325,15 @@ export class Server extends EventEmitter implements ClientHost {
     this.shards.schedulePublish();
   }
 
+  /** Carry on with a client's input after its gate opened (see Scripting). */
+  resumeInput(client: Client): void {
+    this.processInput(client);
+    this.shards.schedulePublish();
+  }
+
   private processInput(client: Client): void {
     const parser = client.parser;
-    while (!client.closed && !client.paused) {
+    while (!client.closed && !client.paused && client.scriptGate === 0) {
       const r = parser.next();
       if (r === ParseResult.NeedMore) break;
       if (r === ParseResult.Error) {
@@ -433,6 +445,10 @@ export class Server extends EventEmitter implements ClientHost {
       this.reject(client, spec, 'NOAUTH Authentication required.');
       return;
     }
+    if (this.scripting.inFlightAny() && !spec.flags.has('allow_busy') && this.scripting.busy(Date.now())) {
+      this.reject(client, spec, 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
+      return;
+    }
     if (client.subs !== null && client.resp === 2 && !SUBSCRIBED_MODE_ALLOWED.has(spec.name) && PubSub.isSubscribed(client)) {
       this.reject(
         client,
@@ -486,6 +502,9 @@ export class Server extends EventEmitter implements ClientHost {
       case Route.Scan:
         this.routeScan(inv);
         return;
+      case Route.Script:
+        this.scripting.run(inv);
+        return;
       default:
         this.runLocal(inv);
     }
@@ -503,8 +522,8 @@ export class Server extends EventEmitter implements ClientHost {
     this.stats.errors.set(code, (this.stats.errors.get(code) ?? 0) + 1);
   }
 
-  private flagsFor(client: Client): number {
-    return client.resp === 3 ? RequestFlag.Resp3 : 0;
+  private flagsFor(inv: Invocation): number {
+    return (inv.proto ?? inv.client.resp) === 3 ? RequestFlag.Resp3 : 0;
   }
 
   private shardOfArg(buf: Uint8Array, start: number, end: number): number {
@@ -513,7 +532,7 @@ export class Server extends EventEmitter implements ClientHost {
 
   private sendWhole(inv: Invocation, shard: number): void {
     const c = inv.client;
-    const ok = this.shards.shards[shard].send(inv.owner, inv.sink, inv.spec.index, inv.db, c.id, inv.tag, this.flagsFor(c), inv.src, inv.argc);
+    const ok = this.shards.shards[shard].send(inv.owner, inv.sink, inv.spec.index, inv.db, c.id, inv.tag, this.flagsFor(inv), inv.src, inv.argc);
     if (!ok && inv.owner === null && this.shards.heldBytes > HOLD_PAUSE_BYTES) this.pauseClient(c);
   }
 
@@ -527,7 +546,7 @@ export class Server extends EventEmitter implements ClientHost {
   shardsOf(inv: Invocation): number[] {
     const spec = inv.spec;
     const { buf, starts, ends } = inv.src;
-    if (spec.route === Route.AllShards || spec.route === Route.Scan) return this.shards.shards.map((s) => s.index);
+    if (spec.route === Route.AllShards || spec.route === Route.Scan || spec.route === Route.Script) return this.shards.shards.map((s) => s.index);
     if (spec.route !== Route.Keys && spec.route !== Route.FanOut) return [];
     const idx = spec.keys !== null ? spec.keys(inv.argc, (i) => buf.latin1Slice(starts[i], ends[i])) : keyIndices(spec, inv.argc);
     if (idx.length === 0) return [0];
@@ -563,7 +582,7 @@ export class Server extends EventEmitter implements ClientHost {
         const argv: Buffer[] = [];
         for (let i = 0; i < argc; i++) argv.push(Buffer.from(buf.subarray(starts[i], ends[i])));
         const target = { ...inv };
-        runAcrossShards(this.shards, spec, argv, keys, inv.db, inv.client.id, inv.client.resp === 3, (reply) => this.answer(target, reply), inv.owner);
+        runAcrossShards(this.shards, spec, argv, keys, inv.db, inv.client.id, (inv.proto ?? inv.client.resp) === 3, (reply) => this.answer(target, reply), inv.owner);
         return;
       }
     }
@@ -616,7 +635,7 @@ export class Server extends EventEmitter implements ClientHost {
       spec.combine === Combine.KeyOrder ? keyParts : null,
     );
     for (let i = 0; i < partShards.length; i++) {
-      this.shards.shards[partShards[i]].send(inv.owner, collector, spec.index, inv.db, inv.client.id, i, this.flagsFor(inv.client), inv.src, partArgs[i].length, partArgs[i]);
+      this.shards.shards[partShards[i]].send(inv.owner, collector, spec.index, inv.db, inv.client.id, i, this.flagsFor(inv), inv.src, partArgs[i].length, partArgs[i]);
     }
   }
 
@@ -627,7 +646,7 @@ export class Server extends EventEmitter implements ClientHost {
     }
     const { sink, tag } = inv;
     const collector = new FanOutCollector(this.shards.count, inv.spec.combine, (reply) => sink.deliver(reply, 0, reply.length, tag));
-    for (const s of this.shards.shards) s.send(inv.owner, collector, inv.spec.index, inv.db, inv.client.id, s.index, this.flagsFor(inv.client), inv.src, inv.argc);
+    for (const s of this.shards.shards) s.send(inv.owner, collector, inv.spec.index, inv.db, inv.client.id, s.index, this.flagsFor(inv), inv.src, inv.argc);
   }
 
   /** SCAN: the cursor encodes (local cursor × shard count + shard); shards are walked in order. */
@@ -732,7 +751,7 @@ export class Server extends EventEmitter implements ClientHost {
     const { client, spec, tag } = inv;
     const handler = localHandler(spec.name);
     const w = this.writer;
-    w.reset(client.resp === 3);
+    w.reset((inv.proto ?? client.resp) === 3);
     if (handler === undefined) {
       w.error(`ERR unknown command '${spec.name}'`);
       inv.sink.deliver(w.buf, 0, w.pos, tag);
@@ -750,7 +769,10 @@ export class Server extends EventEmitter implements ClientHost {
     ctx.sink = inv.sink;
     ctx.spec = spec;
     const t0 = performance.now();
+    // Shard round trips the handler starts run on behalf of the invocation's lock owner (a script's).
+    this.localOwner = inv.owner;
     const deferred = handler(ctx);
+    this.localOwner = null;
     const st = this.localStats[spec.index];
     st.calls++;
     st.usec += (performance.now() - t0) * 1000;
@@ -763,8 +785,11 @@ export class Server extends EventEmitter implements ClientHost {
 
   // ------------------------------------------------------------------ services for local commands
 
+  /** Lock owner of the local command being run (see runLocal). */
+  private localOwner: LockOwner | null = null;
+
   /** Send an internal command to every shard and collect the replies (in shard order). */
-  askAllShards(cmd: string, args: string[], db = 0): Promise<Buffer[]> {
+  askAllShards(cmd: string, args: string[], db = 0, owner: LockOwner | null = this.localOwner): Promise<Buffer[]> {
     const spec = commandByName(cmd);
     return new Promise((resolve) => {
       const out: Buffer[] = new Array(this.shards.count);
@@ -775,7 +800,7 @@ export class Server extends EventEmitter implements ClientHost {
           if (--left === 0) resolve(out);
         },
       };
-      for (const s of this.shards.shards) s.sendSimple(null, sink, spec.index, db, 0, s.index, 0, [cmd, ...args]);
+      for (const s of this.shards.shards) s.sendSimple(owner, sink, spec.index, db, 0, s.index, 0, [cmd, ...args]);
       this.shards.publishAll();
     });
   }

@@ -13,6 +13,13 @@ import { Ring } from '../shared/ring.js';
 import { FrameKind, REPLY_HEADER, REQ_HEADER, ReplyKind } from '../shared/frame.js';
 import type { ShardConfig } from '../shard-worker/context.js';
 import type { ShardWorkerData } from '../shard-worker/main.js';
+import { ScriptState } from '../shared/script-state.js';
+
+/** A script run that may ask, through its shard, for commands to be run on its behalf. */
+export interface ScriptCallHandler {
+  /** `body`: u16 db | u8 resp3 | u32 argc | argc × (u32 len, bytes) (see ReplyKind.ScriptCall). */
+  onScriptCall(body: Uint8Array): void;
+}
 
 /** Whoever waits for a reply: a client connection, a fan-out collector, a transaction step. */
 export interface ReplySink {
@@ -37,6 +44,8 @@ interface HeldFrame {
   frame: Uint8Array | null;
   sink: ReplySink | null;
   barrier: LockOwner | null;
+  /** A frame the shard does not answer (a script's CallReply): no sink is queued for it. */
+  noReply?: boolean;
 }
 
 const REQUEST_RING_BYTES = 2 * 1024 * 1024;
@@ -57,6 +66,13 @@ export class ShardHandle {
   readonly hold: HeldFrame[] = [];
   holdBytes = 0;
   lockedBy: LockOwner | null = null;
+  /** What this shard's running script shares with the acceptor (kill flag, running, wrote). */
+  readonly scriptState = new ScriptState();
+  /**
+   * The script running here that may send remote calls (src/acceptor/scripting.ts); set once the
+   * script's frame is written, so that every later frame is one of its steps.
+   */
+  scriptRun: ScriptCallHandler | null = null;
   /** An Atomics.waitAsync is pending on the reply ring. */
   private armed = false;
   dirtyRequests = false;
@@ -77,7 +93,17 @@ export class ShardHandle {
 
   readonly buffers: { requestRing: ReturnType<typeof Ring.create>; replyRing: ReturnType<typeof Ring.create> };
 
+  /**
+   * Sinks of the frames a running script's steps sent here (see scriptRun): the shard answers them
+   * while the script runs, so before the script's own reply, which is older in the FIFO.
+   */
+  private readonly nestedSinks: (ReplySink | null)[] = [];
+
   private pushSink(sink: ReplySink | null): void {
+    if (this.scriptRun !== null) {
+      this.nestedSinks.push(sink);
+      return;
+    }
     const cap = this.sinks.length;
     if (this.sinkTail - this.sinkHead === cap) {
       const next: (ReplySink | null)[] = new Array(cap * 2);
@@ -91,6 +117,7 @@ export class ShardHandle {
   }
 
   private popSink(): ReplySink | null {
+    if (this.nestedSinks.length !== 0) return this.nestedSinks.shift()!;
     if (this.sinkHead === this.sinkTail) throw new Error(`shard ${this.index}: reply without a request`);
     const i = this.sinkHead & (this.sinks.length - 1);
     const s = this.sinks[i];
@@ -100,7 +127,7 @@ export class ShardHandle {
   }
 
   get outstanding(): number {
-    return this.sinkTail - this.sinkHead;
+    return this.sinkTail - this.sinkHead + this.nestedSinks.length;
   }
 
   /** True when a new frame may go straight into the ring (nothing is held, no foreign lock). */
@@ -168,12 +195,32 @@ export class ShardHandle {
     return this.send(owner, sink, cmd, db, connId, tag, flags, { buf, starts, ends }, parts.length);
   }
 
-  private writeSpill(frame: Uint8Array, sink: ReplySink | null): boolean {
+  /**
+   * Answer a script's remote call: a CallReply frame the shard consumes inside the script (no reply).
+   * Sent as the lock owner's frame, so it goes ahead of everything the script's lock holds back.
+   */
+  sendCallReply(owner: LockOwner | null, reply: Uint8Array): void {
+    const size = REQ_HEADER + 4 + reply.length;
+    const frame = new Uint8Array(size);
+    const v = new DataView(frame.buffer);
+    frame[0] = FrameKind.CallReply;
+    v.setUint32(16, 1, true);
+    v.setUint32(REQ_HEADER, reply.length, true);
+    frame.set(reply, REQ_HEADER + 4);
+    const held: HeldFrame = { frame, sink: null, barrier: null, noReply: true };
+    this.holdBytes += size; // writeHeld takes it off again
+    if (this.canWriteDirect(owner) && this.writeHeld(held)) return;
+    if (owner !== null && this.lockedBy === owner) this.ownerHold.push(held);
+    else this.hold.push(held);
+    this.set.scheduleFlush();
+  }
+
+  private writeSpill(frame: Uint8Array, sink: ReplySink | null, noReply = false): boolean {
     const off = this.req.reserve(1);
     if (off < 0) return false;
     this.port.postMessage(frame);
     this.req.bytes[off] = FrameKind.Spill;
-    this.pushSink(sink);
+    if (!noReply) this.pushSink(sink);
     this.markDirty();
     return true;
   }
@@ -232,15 +279,16 @@ export class ShardHandle {
     this.set.maybeResume();
   }
 
+  /** Write a held (or about to be held) frame into the ring; false when it does not fit now. */
   private writeHeld(h: HeldFrame): boolean {
     const frame = h.frame!;
     if (frame.length > this.req.maxFrame) {
-      if (!this.writeSpill(frame, h.sink)) return false;
+      if (!this.writeSpill(frame, h.sink, h.noReply === true)) return false;
     } else {
       const off = this.req.reserve(frame.length);
       if (off < 0) return false;
       this.req.bytes.set(frame, off);
-      this.pushSink(h.sink);
+      if (h.noReply !== true) this.pushSink(h.sink);
       this.markDirty();
     }
     this.holdBytes -= frame.length;
@@ -265,6 +313,17 @@ export class ShardHandle {
       }
       if (kind === ReplyKind.Notify) {
         this.set.onNotify(rep.bytes, off + REPLY_HEADER, off + rep.frameLength(off));
+        continue;
+      }
+      if (kind === ReplyKind.ScriptCall) {
+        let body: Uint8Array;
+        if (rep.bytes[off + 1] === 1) {
+          const msg = receiveMessageOnPort(this.port);
+          if (!msg) throw new Error('script call without its message');
+          body = (msg.message as Uint8Array).subarray(REPLY_HEADER);
+        } else body = rep.bytes.slice(off + REPLY_HEADER, off + rep.frameLength(off));
+        if (this.scriptRun === null) throw new Error(`shard ${this.index}: script call without a running script`);
+        this.scriptRun.onScriptCall(body);
         continue;
       }
       if (kind === ReplyKind.Spill) {
@@ -414,6 +473,7 @@ export class ShardSet {
               shardCount: this.shards.length,
               databases: this.opts.databases,
               config: this.opts.config,
+              scriptState: s.scriptState.sab,
               requestRing: s.buffers.requestRing,
               replyRing: s.buffers.replyRing,
               port: s.workerPort,

@@ -42,6 +42,8 @@ export interface ShardConfig {
   hllSparseMaxBytes: number;
   /** notify-keyspace-events as NOTIFY_* flags (0 = off). */
   notifyKeyspaceEvents: number;
+  /** lua-memory-limit: cap of the shard's Lua engine in bytes (0 = none). */
+  luaMemoryLimit: number;
 }
 
 /** Redis 7.0's defaults (for shards built without a server, e.g. in unit tests). */
@@ -59,6 +61,7 @@ export function defaultShardConfig(): ShardConfig {
     listCompressDepth: 0,
     hllSparseMaxBytes: 3000,
     notifyKeyspaceEvents: 0,
+    luaMemoryLimit: 50 * 1024 * 1024,
   };
 }
 
@@ -93,6 +96,6 @@ export function handlerAt(index: number): CommandHandler | undefined {
 /** Names of table entries that route to shards but have no handler (checked at start-up and in tests). */
 export function missingHandlers(): string[] {
   return COMMANDS.filter(
-    (s) => s.route !== Route.Local && s.route !== Route.Scan && s.subcommands.size === 0 && !handlers[s.index],
+    (s) => s.route !== Route.Local && s.route !== Route.Scan && s.route !== Route.Script && s.subcommands.size === 0 && !handlers[s.index],
   ).map((s) => s.name);
 }

@@ -6,6 +6,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Ring, type RingBuffers } from '../shared/ring.js';
 import { Shard, ShardLoop, type ShardInit } from './shard.js';
 import { missingHandlers } from './context.js';
+import { ScriptEngine } from '../scripting/script-engine.js';
 import './families/index.js';
 
 export interface ShardWorkerData extends ShardInit {
@@ -18,6 +19,8 @@ const data = workerData as ShardWorkerData;
 const missing = missingHandlers();
 if (missing.length > 0) throw new Error(`commands without a shard handler: ${missing.join(', ')}`);
 const shard = new Shard(data);
+// The Lua engine is built before the loop starts: the loop never yields to the event loop again.
+shard.scripts = await ScriptEngine.create(data.config.luaMemoryLimit, shard.scriptState.killFlag);
 const loop = new ShardLoop(shard, new Ring(data.requestRing), new Ring(data.replyRing), data.port);
 parentPort?.postMessage('ready');
 loop.run();

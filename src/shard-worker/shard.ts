@@ -16,12 +16,16 @@ import { COMMANDS } from '../shared/command-table.js';
 import { Database } from './keyspace.js';
 import { NOTIFY_EXPIRED, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_KEY_MISS, NOTIFY_NEW } from '../shared/config.js';
 import { handlerAt, type ExecContext, type ShardConfig, type ShardServices } from './context.js';
+import type { ScriptEngine } from '../scripting/script-engine.js';
+import { ScriptState } from '../shared/script-state.js';
 
 export interface ShardInit {
   shardIndex: number;
   shardCount: number;
   databases: number;
   config: ShardConfig;
+  /** Script state shared with the acceptor (see src/shared/script-state.ts); a private one when absent. */
+  scriptState?: SharedArrayBuffer;
 }
 
 interface CommandStat {
@@ -36,6 +40,16 @@ export class Shard implements ShardServices {
   readonly dbs: Database[] = [];
   readonly config: ShardConfig;
   readonly writer = new ReplyWriter();
+  /** This shard's Lua engine (created by the worker before it serves; null in unit-test harnesses). */
+  scripts: ScriptEngine | null = null;
+  readonly scriptState: ScriptState;
+  /**
+   * Run a command through the acceptor while a script holds every shard (set by ShardLoop): returns
+   * the RESP reply. Frames that arrive meanwhile belong to the same script and are served in order.
+   */
+  remoteCall: (db: number, resp3: boolean, args: Args) => Uint8Array = () => {
+    throw new Error('no acceptor to forward the call to');
+  };
   readonly args = new Args();
   private readonly ctx: ExecContext;
   /** Writes since start (rdb_changes_since_last_save is derived from it by the acceptor). */
@@ -61,6 +75,7 @@ export class Shard implements ShardServices {
     this.shardIndex = init.shardIndex;
     this.shardCount = init.shardCount;
     this.config = init.config;
+    this.scriptState = new ScriptState(init.scriptState);
     for (let i = 0; i < init.databases; i++) {
       const db = new Database();
       db.onExpire = (key: string) => {
@@ -142,9 +157,11 @@ export class Shard implements ShardServices {
    * Execute one command whose arguments are already in `this.args`; the reply is left in `this.writer`.
    * Used by the ring loop, and by internal callers (cross-shard steps, scripts).
    */
-  execute(cmdIndex: number, dbIndex: number, connId: number, resp3: boolean, args?: Args): void {
+  execute(cmdIndex: number, dbIndex: number, connId: number, resp3: boolean, args?: Args, w: ReplyWriter = this.writer): void {
     const spec = COMMANDS[cmdIndex];
     const ctx = this.ctx;
+    const prevWriter = ctx.reply;
+    ctx.reply = w;
     ctx.spec = spec;
     ctx.dbIndex = dbIndex;
     const db = this.dbs[dbIndex];
@@ -154,7 +171,6 @@ export class Shard implements ShardServices {
     ctx.now = this.now;
     const prevArgs = ctx.args;
     if (args) ctx.args = args;
-    const w = this.writer;
     const errorsBefore = w.errors;
     const handler = handlerAt(cmdIndex);
     // One clock read per command: the previous command's end is this one's start (the frame decode
@@ -182,6 +198,7 @@ export class Shard implements ShardServices {
       this.errorStats.set(w.lastErrorCode, (this.errorStats.get(w.lastErrorCode) ?? 0) + 1);
     }
     ctx.args = prevArgs;
+    ctx.reply = prevWriter;
   }
 
   /** Active expiry (Redis's activeExpireCycle, slow mode): bounded work per call, sampled per database. */
@@ -252,6 +269,74 @@ export class ShardLoop {
     this.req = req;
     this.rep = rep;
     this.spinIterations = Number(process.env.FERROUS_SPIN ?? (availableParallelism() > shard.shardCount + 1 ? 2000 : 0));
+    shard.remoteCall = (db, resp3, args) => this.remoteCall(db, resp3, args);
+  }
+
+  /**
+   * A script's call that only the acceptor can run. Sends a ScriptCall frame, then serves this shard's
+   * ring until the CallReply arrives: while the script holds every shard, every frame that reaches this
+   * ring meanwhile is one of the script's own steps (e.g. a cross-shard command's export from here).
+   */
+  private remoteCall(db: number, resp3: boolean, args: Args): Uint8Array {
+    let size = 7;
+    for (let i = 0; i < args.count; i++) size += 4 + args.len(i);
+    const body = Buffer.allocUnsafe(size);
+    body.writeUInt16LE(db, 0);
+    body[2] = resp3 ? 1 : 0;
+    body.writeUInt32LE(args.count, 3);
+    let p = 7;
+    for (let i = 0; i < args.count; i++) {
+      body.writeUInt32LE(args.len(i), p);
+      body.set(args.view(i), p + 4);
+      p += 4 + args.len(i);
+    }
+    if (REPLY_HEADER + size > this.rep.maxFrame) {
+      const frame = Buffer.alloc(REPLY_HEADER + size);
+      frame[0] = ReplyKind.ScriptCall;
+      frame[1] = 1;
+      body.copy(frame, REPLY_HEADER);
+      this.port.postMessage(frame);
+      const o = this.reserveReply(REPLY_HEADER);
+      this.rep.bytes[o] = ReplyKind.ScriptCall;
+      this.rep.bytes[o + 1] = 1;
+    } else {
+      const o = this.reserveReply(REPLY_HEADER + size);
+      this.rep.bytes[o] = ReplyKind.ScriptCall;
+      this.rep.bytes[o + 1] = 0;
+      this.rep.bytes.set(body, o + REPLY_HEADER);
+    }
+    this.flushReplies();
+    this.rep.signalUnsolicited();
+    const req = this.req;
+    for (;;) {
+      const off = req.next();
+      if (off < 0) {
+        req.release();
+        this.flushReplies();
+        req.sleep(100);
+        continue;
+      }
+      let bytes: Uint8Array = req.bytes;
+      let view: DataView = req.view;
+      let at = off;
+      if (bytes[off] === FrameKind.Spill) {
+        const msg = receiveMessageOnPort(this.port);
+        if (!msg) throw new Error('spill frame without its message');
+        bytes = msg.message as Uint8Array;
+        view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        at = 0;
+      }
+      if (bytes[at] === FrameKind.CallReply) {
+        const len = view.getUint32(at + REQ_HEADER, true);
+        const reply = Buffer.from(bytes.subarray(at + REQ_HEADER + 4, at + REQ_HEADER + 4 + len));
+        req.release();
+        return reply;
+      }
+      // One of the script's own steps (it holds this shard): serve it like any frame.
+      this.handleRequest(bytes, view, at);
+      req.release();
+      this.flushReplies();
+    }
   }
 
   run(): never {

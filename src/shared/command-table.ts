@@ -26,6 +26,7 @@ import './commands/hyperloglog.js';
 import './commands/geo.js';
 import './commands/sort.js';
 import './commands/memory.js';
+import './commands/scripting.js';
 
 export { COMMANDS, Route, Combine, type CommandSpec, type KeyFinder } from './commands/registry.js';
 

@@ -35,6 +35,11 @@ export const enum FrameKind {
   Spill = 2,
   /** Several commands run back to back with nothing interleaved (EXEC, internal hops); one REPLY. */
   Batch = 3,
+  /**
+   * The reply to a script's remote call (ReplyKind.ScriptCall): one argument, the RESP reply. The
+   * shard is waiting for it inside the script; no reply is sent back.
+   */
+  CallReply = 4,
 }
 
 export const enum ReplyKind {
@@ -44,6 +49,12 @@ export const enum ReplyKind {
   Event = 3,
   /** Not a reply: keyspace notifications to publish. */
   Notify = 4,
+  /**
+   * Not a reply: a running script asks the acceptor to run a command it cannot run itself (a key on
+   * another shard, a server command). Body: u16 db | u8 resp3 | u32 argc | argc × (u32 len, bytes);
+   * flags bit 0 set means the frame travelled on the MessagePort because of its size.
+   */
+  ScriptCall = 5,
 }
 
 export const enum RequestFlag {

@@ -12,3 +12,4 @@ import './geo.js';
 import './blocking.js';
 import './sort.js';
 import './memory.js';
+import './scripting.js';

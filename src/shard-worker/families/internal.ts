@@ -6,7 +6,7 @@
 import { register, type ExecContext, type ShardConfig } from '../context.js';
 import { Args } from '../../shared/frame.js';
 import { decodeEntries, encodeEntries, type KeyEntry } from '../value-codec.js';
-import { typeName } from '../keyspace.js';
+import { typeName, type Database } from '../keyspace.js';
 import { globMatchString, isMatchAll } from '../../shared/glob.js';
 import { keyHashSlotOfString } from '../../shared/crc16.js';
 import { shardOfSlot } from '../../shared/sharding.js';
@@ -32,7 +32,8 @@ register('__export', (ctx) => {
   ctx.reply.bulkBytes(buf);
 });
 
-function install(ctx: ExecContext, entries: KeyEntry[]): void {
+/** Put entries in place as they are (cross-shard write-backs, a script's rollback): no "new" event. */
+export function install(ctx: { shard: { dbs: Database[] } }, entries: Iterable<KeyEntry>): void {
   for (const e of entries) {
     const d = ctx.shard.dbs[e.db];
     if (e.value === undefined) {

@@ -27,6 +27,8 @@ export const enum Route {
   Scan = 4,
   /** Internal acceptor→shard command, never reachable by clients. */
   Internal = 5,
+  /** EVAL/FCALL and friends: run by the scripting layer (src/acceptor/scripting.ts). */
+  Script = 6,
 }
 
 /** How the replies of a FanOut / AllShards command become one reply. */

@@ -1,0 +1,417 @@
+/**
+ * EVAL / EVALSHA (and _RO) and SCRIPT: the acceptor's half of scripting.
+ *
+ * The acceptor keeps the script cache (SHA1 → source and shebang flags), the same for every shard: a
+ * shard compiles a script the first time it is asked to run it (the run carries the source then).
+ *
+ * How a run is made atomic (docs/ARCHITECTURE.md, "Scripts"):
+ *  - fast path: the declared keys all live on one shard (or there are none). The script is sent there
+ *    as one frame and runs without any lock: nothing else runs on that shard meanwhile. Should it
+ *    reach for anything that shard cannot do alone, the shard undoes the run and answers ESCALATE;
+ *  - global path: the script takes a ShardLock on every shard (the lock manager's protocol, so it
+ *    orders with transactions and cross-shard commands without deadlock) and runs on its home shard;
+ *    commands the home shard cannot run come back here as ScriptCall frames and are executed under
+ *    the script's lock like a transaction's commands, their replies going back as CallReply frames.
+ *    A script that escalated once takes the global path from then on.
+ * While a fast run is in flight its client's later commands wait (the gate), so that a run that has
+ * to start over still comes before them.
+ */
+import type { Client } from './client.js';
+import type { Invocation, Server } from './server.js';
+import type { LockOwner, ReplySink, ScriptCallHandler, ShardHandle } from './shards.js';
+import { ShardLock } from './lock-manager.js';
+import { commandByName, lookupCommand, type CommandSpec } from '../shared/command-table.js';
+import { parseStrictInt64 } from '../shared/numbers.js';
+import { Args, RequestFlag } from '../shared/frame.js';
+import { sha1hex } from '../scripting/script-engine.js';
+import { ESCALATE_REPLY } from '../shard-worker/families/scripting.js';
+
+/** Shebang flags (Redis's scripts_flags_def). */
+const SCRIPT_FLAGS = ['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'] as const;
+
+export interface CachedScript {
+  /** Source as latin1 (one char per byte). */
+  body: string;
+  /** Shebang flags; null for a script without a shebang (Redis's "EVAL compat mode"). */
+  flags: ReadonlySet<string> | null;
+}
+
+const ESCALATE = Buffer.from(`-${ESCALATE_REPLY}\r\n`);
+const COMPILE_ERROR = Buffer.from('-ERR Error compiling script');
+const NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
+
+/** Parse a shebang line (luaCreateFunction): the flags, or Redis's error. */
+export function parseShebang(body: string): ReadonlySet<string> | null | { error: string } {
+  if (!body.startsWith('#!')) return null;
+  const nl = body.indexOf('\n');
+  if (nl < 0) return { error: 'ERR Invalid script shebang' };
+  const parts = body.slice(0, nl).split(' ');
+  if (parts[0] !== '#!lua') return { error: `ERR Unexpected engine in script shebang: ${parts[0]}` };
+  const flags = new Set<string>();
+  for (const part of parts.slice(1)) {
+    if (!part.startsWith('flags=')) return { error: `ERR Unknown lua shebang option: ${part}` };
+    const list = part.slice(6);
+    if (list === '') continue;
+    for (const f of list.split(',')) {
+      if (!(SCRIPT_FLAGS as readonly string[]).includes(f)) return { error: `ERR Unexpected flag in script shebang: ${f}` };
+      flags.add(f);
+    }
+  }
+  return flags;
+}
+
+/** Arguments of one script run, copied out of the client's parser buffer. */
+interface RunRequest {
+  inv: Invocation;
+  sha: string;
+  readOnly: boolean;
+  /** argv[2..]: numkeys, keys, args. */
+  tail: Buffer[];
+  numkeys: number;
+  keyShards: number[];
+}
+
+export class Scripting {
+  readonly cache = new Map<string, CachedScript>();
+  /** SHAs each shard has compiled (or has been sent the source of). */
+  private readonly compiled: Set<string>[];
+  /** Scripts that needed more than their home shard once: they hold every shard from then on. */
+  private readonly global = new Set<string>();
+  /** Fast runs in flight (their clients are gated). */
+  private inFlight = 0;
+  /** Global runs started and not finished. */
+  private globalRuns = 0;
+
+  constructor(private readonly server: Server) {
+    this.compiled = server.shards.shards.map(() => new Set<string>());
+  }
+
+  // ------------------------------------------------------------------------------------ EVAL
+
+  /** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO. */
+  run(inv: Invocation): void {
+    const { buf, starts, ends } = inv.src;
+    const arg = (i: number) => buf.latin1Slice(starts[i], ends[i]);
+    const name = inv.spec.name;
+    const parsed = parseStrictInt64(buf, starts[2], ends[2]);
+    if (parsed === null) {
+      this.reply(inv, '-ERR value is not an integer or out of range\r\n');
+      return;
+    }
+    const numkeys = Number(parsed);
+    if (numkeys > inv.argc - 3) {
+      this.reply(inv, "-ERR Number of keys can't be greater than number of args\r\n");
+      return;
+    }
+    if (numkeys < 0) {
+      this.reply(inv, "-ERR Number of keys can't be negative\r\n");
+      return;
+    }
+    let sha: string;
+    let script: CachedScript | undefined;
+    if (name === 'evalsha' || name === 'evalsha_ro') {
+      sha = arg(1).toLowerCase();
+      script = sha.length === 40 ? this.cache.get(sha) : undefined;
+      if (script === undefined) {
+        this.reply(inv, `-${NOSCRIPT}\r\n`);
+        return;
+      }
+    } else {
+      const body = arg(1);
+      sha = sha1hex(buf.subarray(starts[1], ends[1]));
+      script = this.cache.get(sha);
+      if (script === undefined) {
+        const flags = parseShebang(body);
+        if (flags !== null && 'error' in flags) {
+          this.reply(inv, `-${flags.error}\r\n`);
+          return;
+        }
+        script = { body, flags: flags as ReadonlySet<string> | null };
+        this.cache.set(sha, script);
+      }
+    }
+    const ro = name === 'eval_ro' || name === 'evalsha_ro';
+    if (script.flags !== null && !script.flags.has('no-writes') && ro) {
+      this.reply(inv, '-ERR Can not execute a script with write flag using *_ro command.\r\n');
+      return;
+    }
+    const tail: Buffer[] = [];
+    for (let i = 2; i < inv.argc; i++) tail.push(Buffer.from(buf.subarray(starts[i], ends[i])));
+    const keyShards: number[] = [];
+    for (let i = 0; i < numkeys; i++) keyShards.push(this.server.shardOfKey(tail[1 + i].latin1Slice(0)));
+    const req: RunRequest = {
+      inv: { ...inv },
+      sha,
+      readOnly: ro || (script.flags?.has('no-writes') ?? false),
+      tail,
+      numkeys,
+      keyShards,
+    };
+    const single = keyShards.every((s) => s === keyShards[0]);
+    if (inv.owner !== null) this.runGlobal(req, inv.owner);
+    else if (this.server.shards.count === 1 || (single && !this.global.has(sha))) this.runFast(req);
+    else this.runGlobal(req, null);
+  }
+
+  /** Cheap test for the dispatch hot path: could a script be running? */
+  inFlightAny(): boolean {
+    return this.inFlight !== 0 || this.globalRuns !== 0;
+  }
+
+  private reply(inv: Invocation, text: string): void {
+    const b = Buffer.from(text, 'latin1');
+    if (b[0] === 45) this.server.countError(text.slice(1, text.indexOf(' ') >>> 0));
+    inv.sink.deliver(b, 0, b.length, inv.tag);
+    this.server.flushOutput();
+  }
+
+  /** The frame's arguments: __script mode ro sha body name numkeys key… arg… */
+  private frameArgs(req: RunRequest, mode: 'fast' | 'global', shard: number): Buffer[] {
+    const compiled = this.compiled[shard];
+    const body = compiled.has(req.sha) ? '' : this.cache.get(req.sha)!.body;
+    compiled.add(req.sha);
+    return [
+      Buffer.from('__script'),
+      Buffer.from(mode),
+      Buffer.from(req.readOnly ? '1' : '0'),
+      Buffer.from(req.sha),
+      Buffer.from(body, 'latin1'),
+      Buffer.from(req.sha),
+      ...req.tail,
+    ];
+  }
+
+  private send(shard: ShardHandle, owner: LockOwner | null, sink: ReplySink, req: RunRequest, args: Buffer[]): void {
+    const c = req.inv.client;
+    const flags = c.resp === 3 ? RequestFlag.Resp3 : 0;
+    shard.sendSimple(owner, sink, SCRIPT_CMD().index, req.inv.db, c.id, 0, flags, args);
+    this.server.shards.publishAll();
+  }
+
+  private runFast(req: RunRequest): void {
+    const n = this.server.shards.count;
+    const home = req.numkeys > 0 ? req.keyShards[0] : req.inv.client.id % n;
+    const client = req.inv.client;
+    client.scriptGate++;
+    this.inFlight++;
+    const sink: ReplySink = {
+      deliver: (bytes, start, end) => {
+        this.inFlight--;
+        const reply = bytes.subarray(start, end);
+        if (startsWith(reply, ESCALATE)) {
+          this.global.add(req.sha);
+          this.runGlobal(req, null, () => this.ungate(client));
+          return;
+        }
+        this.checkCompiled(req.sha, reply);
+        req.inv.sink.deliver(bytes, start, end, req.inv.tag);
+        this.ungate(client);
+      },
+    };
+    this.send(this.server.shards.shards[home], null, sink, req, this.frameArgs(req, 'fast', home));
+  }
+
+  private ungate(client: Client): void {
+    client.scriptGate--;
+    this.server.flushOutput();
+    if (client.scriptGate === 0) this.server.resumeInput(client);
+  }
+
+  /** A failed compilation leaves nothing cached (the next EVAL reports the error again). */
+  private checkCompiled(sha: string, reply: Uint8Array): void {
+    if (!startsWith(reply, COMPILE_ERROR)) return;
+    this.cache.delete(sha);
+    for (const s of this.compiled) s.delete(sha);
+  }
+
+  /** Run holding every shard; `heldBy` is a transaction that already holds them (EXEC). */
+  private runGlobal(req: RunRequest, heldBy: LockOwner | null, done?: () => void): void {
+    const shards = this.server.shards;
+    const home = req.numkeys > 0 ? req.keyShards[0] : 0;
+    this.globalRuns++;
+    const start = (owner: LockOwner, release: () => void) => {
+      const handle = shards.shards[home];
+      const sink: ReplySink = {
+        deliver: (bytes, s, e) => {
+          handle.scriptRun = null;
+          this.globalRuns--;
+          release();
+          shards.publishAll();
+          this.checkCompiled(req.sha, bytes.subarray(s, e));
+          req.inv.sink.deliver(bytes, s, e, req.inv.tag);
+          this.server.flushOutput();
+          done?.();
+        },
+      };
+      this.send(handle, owner, sink, req, this.frameArgs(req, 'global', home));
+      // After the script's own frame: every frame for this shard from now on is one of its steps.
+      handle.scriptRun = new RemoteCalls(this.server, owner, handle, req.inv);
+    };
+    if (heldBy !== null) {
+      start(heldBy, () => {});
+      return;
+    }
+    const lock = new ShardLock(
+      shards,
+      shards.shards.map((s) => s.index),
+      () => start(lock, () => lock.release()),
+    );
+    lock.acquire();
+  }
+
+  // ------------------------------------------------------------------------------------ SCRIPT
+
+  /** SCRIPT LOAD: compile on a shard (to report compile errors), then cache. */
+  load(body: Buffer, deliver: (reply: Buffer) => void): void {
+    const text = body.latin1Slice(0);
+    const sha = sha1hex(body);
+    if (this.cache.has(sha)) {
+      deliver(Buffer.from(`$40\r\n${sha}\r\n`));
+      return;
+    }
+    const flags = parseShebang(text);
+    if (flags !== null && 'error' in flags) {
+      deliver(Buffer.from(`-${flags.error}\r\n`));
+      return;
+    }
+    const sink: ReplySink = {
+      deliver: (bytes, start, end) => {
+        const reply = Buffer.from(bytes.subarray(start, end));
+        if (reply[0] !== 45) {
+          this.cache.set(sha, { body: text, flags: flags as ReadonlySet<string> | null });
+          this.compiled[0].add(sha);
+        }
+        deliver(reply);
+      },
+    };
+    this.server.shards.shards[0].sendSimple(null, sink, commandByName('__script_load').index, 0, 0, 0, 0, ['__script_load', sha, body]);
+    this.server.shards.publishAll();
+  }
+
+  flush(): void {
+    this.cache.clear();
+    this.global.clear();
+    for (const s of this.compiled) s.clear();
+    const spec = commandByName('__script_flush');
+    for (const s of this.server.shards.shards) s.sendSimple(null, null, spec.index, 0, 0, 0, 0, ['__script_flush']);
+    this.server.shards.publishAll();
+  }
+
+  /** The shard running a script now, if any (what SCRIPT KILL and BUSY look at). */
+  runningShard(): ShardHandle | null {
+    for (const s of this.server.shards.shards) if (s.scriptState.running()) return s;
+    return null;
+  }
+
+  /** A script has run longer than busy-reply-threshold: other clients get -BUSY. */
+  busy(now: number): boolean {
+    const limit = this.server.config.getInt('busy-reply-threshold');
+    if (limit <= 0) return false;
+    for (const s of this.server.shards.shards) if (s.scriptState.runningFor(now) > limit) return true;
+    return false;
+  }
+
+  /** SCRIPT KILL: the reply. */
+  kill(): string {
+    const s = this.runningShard();
+    if (s === null) return '-NOTBUSY No scripts in execution right now.\r\n';
+    if (s.scriptState.wrote()) {
+      return '-UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.\r\n';
+    }
+    s.scriptState.kill();
+    return '+OK\r\n';
+  }
+}
+
+const SCRIPT_CMD = () => commandByName('__script');
+
+/**
+ * The commands a global run's home shard sends back: each runs under the script's lock, as one of a
+ * transaction's commands would, and its reply goes back to the waiting shard.
+ */
+class RemoteCalls implements ScriptCallHandler {
+  private readonly args = new Args();
+
+  constructor(
+    private readonly server: Server,
+    private readonly owner: LockOwner,
+    private readonly home: ShardHandle,
+    private readonly caller: Invocation,
+  ) {}
+
+  onScriptCall(body: Uint8Array): void {
+    const v = new DataView(body.buffer, body.byteOffset, body.byteLength);
+    const db = v.getUint16(0, true);
+    const resp3 = body[2] === 1;
+    const argc = v.getUint32(3, true);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let p = 7;
+    for (let i = 0; i < argc; i++) {
+      const len = v.getUint32(p, true);
+      starts.push(p + 4);
+      ends.push(p + 4 + len);
+      p += 4 + len;
+    }
+    const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    const a = this.args;
+    a.bytes = buf;
+    a.starts = Int32Array.from(starts);
+    a.ends = Int32Array.from(ends);
+    a.count = argc;
+    const spec = resolve(a);
+    const sink: ReplySink = {
+      deliver: (bytes, start, end) => {
+        this.home.sendCallReply(this.owner, bytes.subarray(start, end));
+        this.server.shards.publishAll();
+      },
+    };
+    if (spec === null) {
+      // The shard validated the command; this cannot happen unless the tables disagree.
+      const err = Buffer.from('-ERR Unknown Redis command called from script\r\n');
+      sink.deliver(err, 0, err.length, 0);
+      return;
+    }
+    const inv: Invocation = {
+      client: this.caller.client,
+      spec,
+      src: { buf, starts, ends },
+      argc,
+      db,
+      sink,
+      tag: 0,
+      owner: this.owner,
+      proto: resp3 ? 3 : 2,
+    };
+    this.server.invoke(inv);
+    this.server.shards.publishAll();
+  }
+}
+
+function resolve(a: Args): CommandSpec | null {
+  let spec = lookupCommand(a.lower(0));
+  if (spec !== undefined && spec.subcommands.size > 0) spec = a.count > 1 ? spec.subcommands.get(a.lower(1)) : undefined;
+  return spec ?? null;
+}
+
+function startsWith(b: Uint8Array, prefix: Uint8Array): boolean {
+  if (b.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (b[i] !== prefix[i]) return false;
+  return true;
+}
+
+/** SCRIPT HELP's lines (Redis's, without SCRIPT DEBUG: Ferrous has no Lua debugger). */
+export const SCRIPT_HELP = [
+  'EXISTS <sha1> [<sha1> ...]',
+  '    Return information about the existence of the scripts in the script cache.',
+  'FLUSH [ASYNC|SYNC]',
+  '    Flush the Lua scripts cache. Very dangerous on replicas.',
+  '    When called without the optional mode argument, the behavior is determined by the',
+  '    lazyfree-lazy-user-flush configuration directive. Valid modes are:',
+  '    * ASYNC: Asynchronously flush the scripts cache.',
+  '    * SYNC: Synchronously flush the scripts cache.',
+  'KILL',
+  '    Kill the currently executing Lua script.',
+  'LOAD <script>',
+  '    Load a script into the scripts cache without executing it.',
+];

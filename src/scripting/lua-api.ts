@@ -1,0 +1,227 @@
+/**
+ * The raw Lua 5.4 C API as wasmoon's emscripten module exports it, typed, plus the byte-exact string
+ * transfer between JS and the wasm heap.
+ *
+ * wasmoon's convenience layer is not binary-safe (it stops at NUL and re-encodes bytes as UTF-8) and
+ * leaves values on the stack; Ferrous uses only these exports (see ../shared/notes/wasmoon.md). Strings
+ * cross as latin1 JS strings or Buffers: one char per byte, so every byte value round-trips.
+ */
+import { LuaFactory } from 'wasmoon';
+
+/** lua_State pointer. */
+export type LuaState = number;
+
+export const LUA_OK = 0;
+export const LUA_YIELD = 1;
+export const LUA_ERRRUN = 2;
+export const LUA_ERRSYNTAX = 3;
+export const LUA_ERRMEM = 4;
+export const LUA_ERRERR = 5;
+
+export const LUA_TNIL = 0;
+export const LUA_TBOOLEAN = 1;
+export const LUA_TLIGHTUSERDATA = 2;
+export const LUA_TNUMBER = 3;
+export const LUA_TSTRING = 4;
+export const LUA_TTABLE = 5;
+export const LUA_TFUNCTION = 6;
+export const LUA_TUSERDATA = 7;
+
+export const LUA_MULTRET = -1;
+/** LUAI_MAXSTACK = 1000000; the registry pseudo-index is -LUAI_MAXSTACK - 1000. */
+export const LUA_REGISTRYINDEX = -1001000;
+export const LUA_RIDX_GLOBALS = 2;
+export const LUA_MASKCOUNT = 1 << 3;
+
+/** The exports Ferrous calls (emscripten names: the C name with a leading underscore). */
+export interface LuaC {
+  HEAPU8: Uint8Array;
+  HEAPU32: Uint32Array;
+  _malloc(n: number): number;
+  _free(p: number): void;
+  addFunction(fn: (...args: number[]) => number | void, signature: string): number;
+  _lua_gettop(L: LuaState): number;
+  _lua_settop(L: LuaState, idx: number): void;
+  _lua_pushvalue(L: LuaState, idx: number): void;
+  _lua_rotate(L: LuaState, idx: number, n: number): void;
+  _lua_checkstack(L: LuaState, n: number): number;
+  _lua_type(L: LuaState, idx: number): number;
+  _lua_isinteger(L: LuaState, idx: number): number;
+  _lua_tonumberx(L: LuaState, idx: number, isnum: number): number;
+  _lua_toboolean(L: LuaState, idx: number): number;
+  _lua_tolstring(L: LuaState, idx: number, len: number): number;
+  _lua_pushnil(L: LuaState): void;
+  _lua_pushnumber(L: LuaState, n: number): void;
+  _lua_pushinteger(L: LuaState, n: bigint): void;
+  _lua_pushlstring(L: LuaState, s: number, len: number): number;
+  _lua_pushboolean(L: LuaState, b: number): void;
+  _lua_pushcclosure(L: LuaState, fn: number, n: number): void;
+  _lua_pushlightuserdata(L: LuaState, p: number): void;
+  _lua_createtable(L: LuaState, narr: number, nrec: number): void;
+  _lua_rawgeti(L: LuaState, idx: number, n: bigint): number;
+  _lua_rawseti(L: LuaState, idx: number, n: bigint): void;
+  _lua_rawget(L: LuaState, idx: number): number;
+  _lua_rawset(L: LuaState, idx: number): void;
+  _lua_getfield(L: LuaState, idx: number, k: number): number;
+  _lua_setfield(L: LuaState, idx: number, k: number): void;
+  _lua_next(L: LuaState, idx: number): number;
+  _lua_rawlen(L: LuaState, idx: number): number;
+  _lua_setupvalue(L: LuaState, funcindex: number, n: number): number;
+  _lua_pcallk(L: LuaState, nargs: number, nresults: number, msgh: number, ctx: number, k: number): number;
+  _lua_error(L: LuaState): number;
+  _lua_sethook(L: LuaState, fn: number, mask: number, count: number): void;
+  _lua_gc(L: LuaState, what: number, ...args: number[]): number;
+  _luaL_loadbufferx(L: LuaState, buf: number, size: number, name: number, mode: number): number;
+  _luaL_ref(L: LuaState, t: number): number;
+  _luaL_unref(L: LuaState, t: number, ref: number): void;
+}
+
+/** A Lua state with a memory cap, and helpers to move bytes in and out of it. */
+export class LuaHeap {
+  /** Scratch area in the wasm heap for strings going into Lua (grown on demand). */
+  private scratch = 0;
+  private scratchSize = 0;
+  /** size_t out-parameter for lua_tolstring. */
+  private readonly lenPtr: number;
+  /** NUL-terminated C strings for field names, allocated once each. */
+  private readonly cstrings = new Map<string, number>();
+
+  private constructor(
+    readonly c: LuaC,
+    readonly L: LuaState,
+    private readonly setMax: (bytes: number) => void,
+    private readonly used: () => number,
+  ) {
+    this.lenPtr = c._malloc(8);
+  }
+
+  static async create(memoryMax: number): Promise<LuaHeap> {
+    const engine = await new LuaFactory().createEngine({
+      traceAllocations: true,
+      injectObjects: false,
+      enableProxy: false,
+      openStandardLibs: true,
+    });
+    const g = engine.global;
+    const c = (g as unknown as { lua: { module: LuaC } }).lua.module;
+    const heap = new LuaHeap(
+      c,
+      g.address,
+      (n) => g.setMemoryMax(n > 0 ? n : undefined),
+      () => g.getMemoryUsed(),
+    );
+    heap.setMemoryMax(memoryMax);
+    return heap;
+  }
+
+  setMemoryMax(bytes: number): void {
+    this.setMax(bytes);
+  }
+
+  memoryUsed(): number {
+    return this.used();
+  }
+
+  /** A pointer to `n` bytes of scratch space (valid until the next call). */
+  private room(n: number): number {
+    if (n > this.scratchSize) {
+      if (this.scratch !== 0) this.c._free(this.scratch);
+      this.scratchSize = Math.max(256, n * 2);
+      this.scratch = this.c._malloc(this.scratchSize);
+      if (this.scratch === 0) throw new Error('out of wasm memory');
+    }
+    return this.scratch;
+  }
+
+  /** Push a latin1 string (one char per byte). */
+  pushString(s: string): void {
+    const n = s.length;
+    const p = this.room(n);
+    const heap = this.c.HEAPU8;
+    if (n < 64) for (let i = 0; i < n; i++) heap[p + i] = s.charCodeAt(i);
+    else Buffer.from(heap.buffer, heap.byteOffset + p, n).latin1Write(s, 0, n);
+    this.c._lua_pushlstring(this.L, p, n);
+  }
+
+  pushBytes(b: Uint8Array, start = 0, end = b.length): void {
+    const n = end - start;
+    const p = this.room(n);
+    this.c.HEAPU8.set(b.subarray(start, end), p);
+    this.c._lua_pushlstring(this.L, p, n);
+  }
+
+  /** The string (or number, converted in place by Lua) at `idx` as latin1, or null. */
+  toString(idx: number, L = this.L): string | null {
+    const c = this.c;
+    const p = c._lua_tolstring(L, idx, this.lenPtr);
+    if (p === 0) return null;
+    const n = c.HEAPU32[this.lenPtr >> 2];
+    const heap = c.HEAPU8;
+    if (n <= 12) {
+      let s = '';
+      for (let i = 0; i < n; i++) s += String.fromCharCode(heap[p + i]);
+      return s;
+    }
+    return Buffer.from(heap.buffer, heap.byteOffset + p, n).latin1Slice(0, n);
+  }
+
+  /** The string at `idx` as a view into the wasm heap (valid until Lua runs again), or null. */
+  toBytes(idx: number, L = this.L): Uint8Array | null {
+    const c = this.c;
+    const p = c._lua_tolstring(L, idx, this.lenPtr);
+    if (p === 0) return null;
+    const n = c.HEAPU32[this.lenPtr >> 2];
+    return c.HEAPU8.subarray(p, p + n);
+  }
+
+  /** A permanent C string for an ASCII name (field names). */
+  cstr(name: string): number {
+    let p = this.cstrings.get(name);
+    if (p === undefined) {
+      p = this.c._malloc(name.length + 1);
+      const heap = this.c.HEAPU8;
+      for (let i = 0; i < name.length; i++) heap[p + i] = name.charCodeAt(i);
+      heap[p + name.length] = 0;
+      this.cstrings.set(name, p);
+    }
+    return p;
+  }
+
+  getField(idx: number, name: string, L = this.L): number {
+    return this.c._lua_getfield(L, idx, this.cstr(name));
+  }
+
+  setField(idx: number, name: string, L = this.L): void {
+    this.c._lua_setfield(L, idx, this.cstr(name));
+  }
+
+  /**
+   * Compile `code` as a text chunk named `chunkName` ("@user_script" gives "user_script:1:" positions);
+   * pushes the function, or returns the error message (nothing pushed).
+   */
+  load(code: string | Uint8Array, chunkName: string): string | null {
+    const c = this.c;
+    const n = code.length;
+    // The scratch area may be reused while the chunk is read: copy into its own block.
+    const p = c._malloc(Math.max(1, n));
+    if (typeof code === 'string') Buffer.from(c.HEAPU8.buffer, c.HEAPU8.byteOffset + p, n).latin1Write(code, 0, n);
+    else c.HEAPU8.set(code, p);
+    const rc = c._luaL_loadbufferx(this.L, p, n, this.cstr(chunkName), this.cstr('t'));
+    c._free(p);
+    if (rc === LUA_OK) return null;
+    const msg = this.toString(-1) ?? 'unknown error';
+    c._lua_settop(this.L, -2);
+    return msg;
+  }
+
+  /** Make a C function out of a JS one (`(L) => number of results`). */
+  cfunction(fn: (L: LuaState) => number): number {
+    return this.c.addFunction(fn, 'ii');
+  }
+
+  /** Raise the value on top of the stack as a Lua error (does not return: unwinds through JS). */
+  raise(L: LuaState): never {
+    this.c._lua_error(L);
+    throw new Error('lua_error returned');
+  }
+}

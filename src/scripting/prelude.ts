@@ -1,0 +1,370 @@
+/**
+ * The Lua side of the scripting engine, run once per VM with the full Lua 5.4 standard library.
+ *
+ * It builds what Redis 7.0 scripts see: Lua 5.1's globals and library functions (shims over 5.4 where
+ * the two differ), Redis's read-only globals with its exact error strings, the `redis` API table, the
+ * bundled libraries, and the message handler that turns errors into Redis's {err=…, source=…, line=…}
+ * tables. Differences that cannot be bridged from inside 5.4 are listed in docs/SCRIPTING.md.
+ *
+ * Called as `prelude(host, libs)`; returns a table with:
+ *   env      the read-only global table scripts run with (their _ENV)
+ *   globals  the table behind it, where the engine sets KEYS and ARGV for each EVAL
+ *   handler  the pcall message handler
+ *   seed     function(n) resetting math.random's generator (Redis reseeds it for every script)
+ *   fenv     function(t) → a read-only environment for function libraries (see scripting/functions)
+ */
+export const PRELUDE_LUA = String.raw`
+local host, libs = ...
+local G = _G
+local type, pairs, next, select, error, tostring, tonumber = type, pairs, next, select, error, tostring, tonumber
+local rawget, rawset, rawequal, setmetatable, getmetatable = rawget, rawset, rawequal, setmetatable, getmetatable
+local load, pcall, xpcall, assert = load, pcall, xpcall, assert
+local string, table, math, coroutine = string, table, math, coroutine
+local fmt, mtype, floor, huge = string.format, math.type, math.floor, math.huge
+local tointeger = math.tointeger
+local dbg = debug
+local tconcat, tunpack = table.concat, table.unpack
+
+------------------------------------------------------------------------------ read-only tables
+-- A protected table is an empty proxy whose metatable reads through to the real one and refuses
+-- writes; rawset/setmetatable/rawget/next know proxies (Redis patches Lua's read-only tables into
+-- the VM; 5.4 has no such flag).
+local backing = setmetatable({}, { __mode = 'k' })
+
+local function readonly_error() error('Attempt to modify a readonly table', 2) end
+
+local function protect(t)
+  local proxy = {}
+  local mt = {
+    __index = t,
+    __newindex = readonly_error,
+    __pairs = function() return next, t, nil end,
+    __len = function() return #t end,
+  }
+  -- getmetatable(proxy) gives a read-only view of the metatable itself.
+  mt.__metatable = setmetatable({}, { __index = mt, __newindex = readonly_error, __metatable = false })
+  setmetatable(proxy, mt)
+  backing[proxy] = t
+  return proxy
+end
+
+local function sandbox_rawset(t, k, v)
+  if backing[t] then error('Attempt to modify a readonly table', 0) end
+  return rawset(t, k, v)
+end
+local function sandbox_setmetatable(t, mt)
+  if backing[t] then error('Attempt to modify a readonly table', 0) end
+  return setmetatable(t, mt)
+end
+local function sandbox_rawget(t, k)
+  local b = backing[t]
+  if b then return rawget(b, k) end
+  return rawget(t, k)
+end
+local function sandbox_next(t, k)
+  local b = backing[t]
+  if b then return next(b, k) end
+  return next(t, k)
+end
+
+------------------------------------------------------------------------------ Lua 5.1 behaviour
+-- 5.1 prints every number with "%.14g"; 5.4 prints whole floats as "5.0".
+local raw_tostring = tostring
+local function tostring51(v)
+  if mtype(v) == 'float' then return fmt('%.14g', v) end
+  return raw_tostring(v)
+end
+
+-- C's (long long) cast of a double, as 5.1's lua_Integer conversions do (truncation).
+local function trunc(x)
+  if x ~= x or x >= 9.2233720368547758e18 or x < -9.2233720368547758e18 then return math.mininteger end
+  return tointeger(x >= 0 and floor(x) or -floor(-x))
+end
+
+local raw_format = string.format
+local int_conv = { d = true, i = true, o = true, u = true, x = true, X = true, c = true }
+local function format51(f, ...)
+  local n = select('#', ...)
+  local floats = false
+  for i = 1, n do
+    if mtype((select(i, ...))) == 'float' then floats = true break end
+  end
+  if not floats then return raw_format(f, ...) end
+  local args = { ... }
+  local i = 0
+  for conv in string.gmatch(f, '%%[-+ #0]*%d*%.?%d*(.)') do
+    if conv ~= '%' then
+      i = i + 1
+      local a = args[i]
+      if mtype(a) == 'float' then
+        if int_conv[conv] then args[i] = trunc(a)
+        elseif conv == 's' then args[i] = tostring51(a) end
+      end
+    end
+  end
+  return raw_format(f, tunpack(args, 1, n))
+end
+
+local function concat51(t, sep, i, j)
+  i = i or 1
+  j = j or #t
+  local floats = false
+  for k = i, j do
+    if mtype(rawget(t, k)) == 'float' then floats = true break end
+  end
+  if not floats then return tconcat(t, sep, i, j) end
+  local copy = {}
+  for k = i, j do
+    local v = t[k]
+    copy[k - i + 1] = mtype(v) == 'float' and tostring51(v) or v
+  end
+  return tconcat(copy, sep)
+end
+
+local function maxn(t)
+  local m = 0
+  for k in next, t do
+    if type(k) == 'number' and k > m then m = k end
+  end
+  return m
+end
+
+local function loadstring51(s, chunkname)
+  if type(s) ~= 'string' then
+    error("bad argument #1 to 'loadstring' (string expected, got " .. (s == nil and 'no value' or type(s)) .. ')', 2)
+  end
+  -- Text only: Redis refuses precompiled chunks.
+  return load(s, chunkname or s, 't', G.__sandbox_env)
+end
+
+local function env_of(f, level)
+  if f == nil then f = 1 end
+  if type(f) == 'number' then
+    if f == 0 then return nil end
+    local info = dbg.getinfo(f + level, 'f')
+    if not info then error("bad argument #1 to '" .. (level == 2 and 'getfenv' or 'setfenv') .. "' (invalid level)", level) end
+    f = info.func
+  end
+  return f
+end
+
+local function getfenv51(f)
+  local fn = env_of(f, 2)
+  if fn == nil or type(fn) ~= 'function' then return G.__sandbox_env end
+  local i = 1
+  while true do
+    local name, val = dbg.getupvalue(fn, i)
+    if name == '_ENV' then return val end
+    if not name then return G.__sandbox_env end
+    i = i + 1
+  end
+end
+
+local function setfenv51(f, t)
+  if type(t) ~= 'table' then error("bad argument #2 to 'setfenv' (table expected, got " .. type(t) .. ')', 2) end
+  local fn = env_of(f, 2)
+  if type(fn) ~= 'function' then error("'setfenv' cannot change environment of given object", 2) end
+  local i = 1
+  while true do
+    local name = dbg.getupvalue(fn, i)
+    if name == '_ENV' then
+      dbg.upvaluejoin(fn, i, function() return t end, 1)
+      return fn
+    end
+    if not name then return fn end
+    i = i + 1
+  end
+end
+
+-- Patterns: 5.4 still understands %z; nothing to shim.
+
+-- Redis's math.random: the 48-bit generator of its rand.c, reseeded with 0 before every script so a
+-- script's random sequence is the same on every run (and on a replica).
+local rand_state = 0
+local function srand48(seed)
+  rand_state = ((seed & 0xffffffff) << 16 | 0x330e) & 0xffffffffffff
+end
+local function lrand48()
+  rand_state = (rand_state * 0x5deece66d + 0xb) & 0xffffffffffff
+  return rand_state >> 17
+end
+local RAND_MAX = 2147483647
+local function checkint(v, argn, fname)
+  local n = tonumber(v)
+  if n == nil then
+    error("bad argument #" .. argn .. " to '" .. fname .. "' (number expected, got " .. (v == nil and 'no value' or type(v)) .. ')', 3)
+  end
+  return trunc(n)
+end
+local function random51(...)
+  local r = (lrand48() % RAND_MAX) / RAND_MAX
+  local argc = select('#', ...)
+  if argc == 0 then return r end
+  if argc == 1 then
+    local u = checkint((...), 1, 'random')
+    if u < 1 then error("bad argument #1 to 'random' (interval is empty)", 2) end
+    return tointeger(floor(r * u) + 1)
+  end
+  if argc == 2 then
+    local l, u = checkint((...), 1, 'random'), checkint((select(2, ...)), 2, 'random')
+    if l > u then error("bad argument #2 to 'random' (interval is empty)", 2) end
+    return tointeger(floor(r * (u - l + 1)) + l)
+  end
+  error('wrong number of arguments', 2)
+end
+local function randomseed51(seed)
+  srand48(checkint(seed, 1, 'randomseed'))
+end
+
+local function frexp(x)
+  if x == 0 or x ~= x or x == huge or x == -huge then return x, 0 end
+  local e = floor(math.log(math.abs(x), 2)) + 1
+  local m = x / 2 ^ e
+  if math.abs(m) >= 1 then m = m / 2; e = e + 1 end
+  if math.abs(m) < 0.5 then m = m * 2; e = e - 1 end
+  return m, tointeger(e)
+end
+
+------------------------------------------------------------------------------ libraries
+local function copy(t, names)
+  local out = {}
+  for _, k in ipairs(names) do out[k] = t[k] end
+  return out
+end
+
+local string51 = copy(string, { 'byte', 'char', 'dump', 'find', 'format', 'gmatch', 'gsub', 'len', 'lower',
+  'match', 'rep', 'reverse', 'sub', 'upper' })
+string51.format = format51
+string51.gfind = string.gmatch
+string51.dump = nil -- bytecode cannot be loaded back, so it is of no use (and Redis refuses it)
+
+local table51 = copy(table, { 'insert', 'remove', 'sort' })
+table51.concat = concat51
+table51.getn = function(t) return #t end
+table51.setn = function() error("'setn' is obsolete", 2) end
+table51.maxn = maxn
+table51.foreach = function(t, f)
+  for k, v in pairs(t) do
+    local r = f(k, v)
+    if r ~= nil then return r end
+  end
+end
+table51.foreachi = function(t, f)
+  for i = 1, #t do
+    local r = f(i, t[i])
+    if r ~= nil then return r end
+  end
+end
+
+local math51 = copy(math, { 'abs', 'acos', 'asin', 'atan', 'ceil', 'cos', 'deg', 'exp', 'floor', 'fmod',
+  'huge', 'log', 'max', 'min', 'modf', 'pi', 'rad', 'sin', 'sqrt', 'tan' })
+math51.atan2 = function(y, x) return math.atan(y, x) end
+math51.atan = function(x) return math.atan(x) end
+math51.log = function(x) return math.log(x) end
+math51.log10 = function(x) return math.log(x, 10) end
+math51.pow = function(x, y) return x ^ y end
+math51.mod = math.fmod
+math51.ldexp = function(m, e) return m * 2.0 ^ e end
+math51.frexp = frexp
+math51.cosh = function(x) return (math.exp(x) + math.exp(-x)) / 2 end
+math51.sinh = function(x) return (math.exp(x) - math.exp(-x)) / 2 end
+math51.tanh = function(x) local a, b = math.exp(x), math.exp(-x) return (a - b) / (a + b) end
+math51.random = random51
+math51.randomseed = randomseed51
+
+local coroutine51 = copy(coroutine, { 'create', 'resume', 'running', 'status', 'wrap', 'yield' })
+
+------------------------------------------------------------------------------ the redis table
+local redis = {
+  call = host.call,
+  pcall = host.pcall,
+  log = host.log,
+  sha1hex = host.sha1hex,
+  setresp = host.setresp,
+  set_repl = host.set_repl,
+  acl_check_cmd = host.acl_check_cmd,
+  error_reply = host.error_reply,
+  status_reply = host.status_reply,
+  replicate_commands = function() return true end,
+  breakpoint = function() return false end,
+  debug = function() end,
+  LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
+  REPL_NONE = 0, REPL_AOF = 1, REPL_SLAVE = 2, REPL_REPLICA = 2, REPL_ALL = 3,
+  REDIS_VERSION = host.version, REDIS_VERSION_NUM = host.version_num,
+}
+
+------------------------------------------------------------------------------ globals
+local globals = {}
+local env = protect(globals)
+
+-- Redis replaces pcall: an error raised as a {err=…} table reaches the Lua code as its message string.
+local function pcall_result(ok, ...)
+  if ok then return true, ... end
+  local e = ...
+  if type(e) == 'table' then
+    local m = rawget(e, 'err')
+    if type(m) == 'string' then return false, m end
+  end
+  return false, e
+end
+local function pcall51(f, ...)
+  return pcall_result(pcall(f, ...))
+end
+
+for k, v in pairs({
+  assert = assert, error = error, ipairs = ipairs, pairs = pairs, select = select, type = type,
+  tonumber = tonumber, tostring = tostring51, unpack = tunpack, rawequal = rawequal,
+  rawget = sandbox_rawget, rawset = sandbox_rawset, next = sandbox_next,
+  getmetatable = getmetatable, setmetatable = sandbox_setmetatable,
+  pcall = pcall51, xpcall = xpcall, collectgarbage = collectgarbage,
+  gcinfo = function() return tointeger(floor(collectgarbage('count'))) end,
+  loadstring = loadstring51, load = function(chunk, name) return load(chunk, name, 't', env) end,
+  getfenv = getfenv51, setfenv = setfenv51,
+  _VERSION = 'Lua 5.1',
+  string = protect(string51), table = protect(table51), math = protect(math51),
+  coroutine = protect(coroutine51), redis = protect(redis),
+}) do globals[k] = v end
+for name, lib in pairs(libs) do globals[name] = protect(lib) end
+globals._G = env
+G.__sandbox_env = env
+
+setmetatable(globals, {
+  __index = function(_, k)
+    error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+  end,
+})
+
+-- Method calls on strings ("x"):upper() go through the string metatable: point it at the 5.1 table.
+local smt = getmetatable('')
+smt.__index = globals.string
+smt.__metatable = protect({ __index = globals.string })
+
+-- The message handler of every script call: Redis's __redis__err__handler.
+-- Frames of C functions and of this prelude are skipped: the position is the user's code.
+local function handler(err)
+  local level = 2
+  local i = dbg.getinfo(level, 'nSl')
+  while i and (i.what == 'C' or i.source == '@ferrous') do
+    level = level + 1
+    i = dbg.getinfo(level, 'nSl')
+  end
+  if type(err) ~= 'table' then err = { err = 'ERR ' .. tostring51(err) } end
+  if i then
+    err.source = i.source
+    err.line = i.currentline
+  end
+  return err
+end
+
+-- A function library's globals: the same read-only view, plus its own table of names (FUNCTION LOAD).
+local function fenv(extra)
+  local own = setmetatable({}, { __index = globals })
+  for k, v in pairs(extra) do own[k] = v end
+  own._G = nil
+  local e = protect(own)
+  rawset(own, '_G', e)
+  return e
+end
+
+return { env = env, globals = globals, handler = handler, seed = srand48, fenv = fenv, protect = protect }
+`;

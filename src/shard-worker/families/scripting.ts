@@ -1,0 +1,216 @@
+/**
+ * Running scripts in a shard: the steps the acceptor sends (src/acceptor/scripting.ts) and the
+ * ScriptHost that gives `redis.call` its effect here.
+ *
+ * A run is in one of two modes (docs/ARCHITECTURE.md, "Scripts"):
+ *  - fast: no lock; the script's declared keys live here. Commands whose keys are all here run
+ *    directly, after their keys' old values were noted in an undo log. Anything else (a key on another
+ *    shard, a server command) abandons the run: the undo log puts every key back and the acceptor runs
+ *    the script again in global mode. Nobody saw the abandoned run: this shard did nothing else meanwhile.
+ *  - global: the script holds every shard. Local keys run directly, the rest goes through the acceptor
+ *    (Shard.remoteCall), under the script's lock.
+ */
+import { register, type ExecContext } from '../context.js';
+import { Args } from '../../shared/frame.js';
+import { ReplyWriter, Err } from '../../protocol/reply-writer.js';
+import { Route, keyIndices, type CommandSpec } from '../../shared/command-table.js';
+import { keyHashSlot } from '../../shared/crc16.js';
+import { shardOfSlot } from '../../shared/sharding.js';
+import { parseStrictIntString } from '../../shared/numbers.js';
+import { ScriptAbort, type ScriptHost } from '../../scripting/script-engine.js';
+import type { Shard } from '../shard.js';
+import type { KeyEntry } from '../value-codec.js';
+import { install } from './internal.js';
+
+/** The reply that tells the acceptor to run the script again holding every shard. */
+export const ESCALATE_REPLY = 'FERROUS-ESCALATE';
+
+/** Collections bigger than this are not copied into the undo log: the run escalates instead. */
+const UNDO_MAX_ELEMENTS = 128;
+
+/** Writes that touch more than their key arguments (other databases, whole databases). */
+const UNDOABLE_ONLY_GLOBALLY = new Set(['move', 'copy', 'swapdb', 'flushdb', 'flushall']);
+
+const LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning'];
+
+class RunHost implements ScriptHost {
+  shard!: Shard;
+  global = false;
+  db = 0;
+  connId = 0;
+  readonly undo = new Map<string, KeyEntry>();
+  notificationsMark = 0;
+  readonly w = new ReplyWriter(16 * 1024);
+  private readonly keyArg = (args: Args) => (i: number) => args.str(i);
+
+  begin(shard: Shard, global: boolean, db: number, connId: number): void {
+    this.shard = shard;
+    this.global = global;
+    this.db = db;
+    this.connId = connId;
+    this.undo.clear();
+    this.notificationsMark = shard.notifications.length;
+  }
+
+  call(spec: CommandSpec, args: Args, resp3: boolean): Uint8Array {
+    const shard = this.shard;
+    const w = this.w;
+    if (spec.name === 'select') return this.select(args, resp3);
+    const write = spec.flags.has('write');
+    if (this.runsHere(spec, args)) {
+      if (write && !this.global) this.noteOldValues(spec, args);
+      if (write) shard.scriptState.markWrote();
+      w.reset(resp3);
+      shard.execute(spec.index, this.db, this.connId, resp3, args, w);
+      return w.buf.subarray(0, w.pos);
+    }
+    if (!this.global) throw new ScriptAbort(ESCALATE_REPLY);
+    if (write) shard.scriptState.markWrote();
+    return shard.remoteCall(this.db, resp3, args);
+  }
+
+  log(level: number, message: string): void {
+    // Shards have no logger of their own; script logs go to stderr in Redis's format.
+    if (level >= 2) process.stderr.write(`${process.pid}:M ${new Date().toISOString()} # <${LOG_LEVELS[level]}> ${message}\n`);
+  }
+
+  /** Whether the command's keys all live in this shard (then it runs here). */
+  private runsHere(spec: CommandSpec, args: Args): boolean {
+    const shard = this.shard;
+    switch (spec.route) {
+      case Route.Keys:
+      case Route.FanOut: {
+        const idx = keyIndices(spec, args.count, this.keyArg(args));
+        for (const i of idx) {
+          if (shardOfSlot(keyHashSlot(args.bytes, args.starts[i], args.ends[i]), shard.shardCount) !== shard.shardIndex) return false;
+        }
+        return true;
+      }
+      case Route.AllShards:
+        return shard.shardCount === 1;
+      default:
+        return false;
+    }
+  }
+
+  /** Keep the old value of every key a write in fast mode may change, so the run can be undone. */
+  private noteOldValues(spec: CommandSpec, args: Args): void {
+    const idx = keyIndices(spec, args.count, this.keyArg(args));
+    if (idx.length === 0 || UNDOABLE_ONLY_GLOBALLY.has(spec.name)) throw new ScriptAbort(ESCALATE_REPLY);
+    const d = this.shard.dbs[this.db];
+    for (const i of idx) {
+      const key = args.str(i);
+      const id = `${this.db}\u0000${key}`;
+      if (this.undo.has(id)) continue;
+      let value = d.main.get(key);
+      if (value !== undefined && typeof value !== 'string') {
+        if (value.size() > UNDO_MAX_ELEMENTS || value.clone === undefined) throw new ScriptAbort(ESCALATE_REPLY);
+        value = value.clone();
+      }
+      this.undo.set(id, { db: this.db, key, value, expireAt: value === undefined ? -1 : d.getExpire(key) ?? -1 });
+    }
+  }
+
+  /** Put back what the abandoned run changed, and drop the notifications it produced. */
+  rollback(): void {
+    install({ shard: this.shard }, this.undo.values());
+    this.undo.clear();
+    this.shard.notifications.length = this.notificationsMark;
+  }
+
+  private select(args: Args, resp3: boolean): Uint8Array {
+    const w = this.w;
+    w.reset(resp3);
+    const n = parseStrictIntString(args.str(1));
+    if (n === null) w.error(Err.notInteger);
+    else if (n < 0 || n >= this.shard.dbs.length) w.error(Err.dbIndexOutOfRange);
+    else {
+      this.db = n;
+      w.ok();
+    }
+    return w.buf.subarray(0, w.pos);
+  }
+}
+
+const host = new RunHost();
+const out = new ReplyWriter(16 * 1024);
+
+function shardOf(ctx: ExecContext): Shard {
+  return ctx.shard as Shard;
+}
+
+/**
+ * __script mode ro sha body name numkeys key… arg…
+ *   mode: "fast" or "global" (see the module comment); ro: "1" for read-only runs; body: the source
+ *   when this shard may not have compiled it yet, else empty; name: what errors call the script.
+ */
+register('__script', (ctx) => {
+  const shard = shardOf(ctx);
+  const engine = shard.scripts;
+  const a = ctx.args;
+  const w = ctx.reply;
+  const resp3 = w.resp3;
+  if (engine === null) {
+    w.error('ERR scripting is not available in this shard');
+    return;
+  }
+  const sha = a.str(3);
+  if (!engine.has(sha)) {
+    if (a.len(4) === 0) {
+      w.error('NOSCRIPT No matching script. Please use EVAL.');
+      return;
+    }
+    const err = engine.compile(sha, a.str(4));
+    if (err !== null) {
+      w.error(err);
+      return;
+    }
+  }
+  // CONFIG SET lua-memory-limit reaches the shard as a config field; apply it before the next run.
+  if (engine.memoryMax !== shard.config.luaMemoryLimit) engine.setMemoryMax(shard.config.luaMemoryLimit);
+  const global = a.is(1, 'global');
+  const numkeys = Number(a.str(6));
+  const name = a.str(5);
+  host.begin(shard, global, ctx.dbIndex, ctx.connId);
+  out.reset(resp3);
+  shard.scriptState.begin(Date.now());
+  let completed: boolean;
+  try {
+    completed = engine.runScript(sha, a, 7, 7 + numkeys, a.count, host, { readOnly: a.is(2, '1'), clientResp3: resp3, name }, out);
+  } finally {
+    shard.scriptState.end();
+  }
+  // Frames served during remote calls reused the shard's writer: start this reply afresh.
+  w.reset(resp3);
+  if (!completed) {
+    host.rollback();
+    w.error(ESCALATE_REPLY);
+    return;
+  }
+  host.undo.clear();
+  w.raw(out.buf, 0, out.pos);
+  if (out.errors > 0) {
+    w.errors += out.errors;
+    w.lastErrorCode = out.lastErrorCode;
+  }
+});
+
+/** __script_load sha body → the SHA1, or the compile error (SCRIPT LOAD, and EVAL's first sight). */
+register('__script_load', (ctx) => {
+  const engine = shardOf(ctx).scripts;
+  if (engine === null) {
+    ctx.reply.error('ERR scripting is not available in this shard');
+    return;
+  }
+  const sha = ctx.args.str(1);
+  const err = engine.compile(sha, ctx.args.str(2));
+  if (err !== null) ctx.reply.error(err);
+  else ctx.reply.bulk(sha);
+});
+
+/** __script_flush: SCRIPT FLUSH on this shard's engine. */
+register('__script_flush', (ctx) => {
+  shardOf(ctx).scripts?.flush();
+  ctx.reply.ok();
+});
+
