@@ -27,6 +27,7 @@ import './commands/geo.js';
 import './commands/sort.js';
 import './commands/memory.js';
 import './commands/scripting.js';
+import './commands/persistence.js';
 
 export { COMMANDS, Route, Combine, type CommandSpec, type KeyFinder } from './commands/registry.js';
 

@@ -13,3 +13,4 @@ import './blocking.js';
 import './sort.js';
 import './memory.js';
 import './scripting.js';
+import './dump.js';
