@@ -45,6 +45,14 @@ export function sha1(text: string): string {
 }
 
 const INCR_SCRIPT = "return redis.call('INCR', KEYS[1])";
+const RETURN1_SCRIPT = 'return 1';
+const GETSET_SCRIPT = "local v = redis.call('GET', KEYS[1]) redis.call('SET', KEYS[1], ARGV[1]) return v";
+const INCR10_SCRIPT = "for i = 1, 10 do redis.call('INCR', KEYS[1]) end return redis.call('GET', KEYS[1])";
+
+/** An EVALSHA case (issue 5's targets are without pipelining). */
+function evalsha(name: string, script: string, args: string[]): BenchCase {
+  return { name, setup: [['SCRIPT', 'LOAD', script]], args: ['EVALSHA', sha1(script), ...args], keyspace: 100_000, pipelines: [1] };
+}
 
 /** Built-in cases, by name. */
 export const CASES: Record<string, BenchCase> = {
@@ -80,6 +88,9 @@ export const CASES: Record<string, BenchCase> = {
     args: ['EVALSHA', sha1(INCR_SCRIPT), '1', 'counter:__rand_int__'],
     keyspace: 100_000,
   },
+  evalsha_return1: evalsha('evalsha_return1', RETURN1_SCRIPT, ['0']),
+  evalsha_getset: evalsha('evalsha_getset', GETSET_SCRIPT, ['1', 'gs:__rand_int__', 'value']),
+  evalsha_incr10: evalsha('evalsha_incr10', INCR10_SCRIPT, ['1', 'i10:__rand_int__']),
 };
 
 export const DEFAULT_TESTS = ['ping', 'set', 'get', 'incr', 'mset'];

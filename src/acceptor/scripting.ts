@@ -185,7 +185,8 @@ export class Scripting {
     const c = req.inv.client;
     const flags = c.resp === 3 ? RequestFlag.Resp3 : 0;
     shard.sendSimple(owner, sink, SCRIPT_CMD().index, req.inv.db, c.id, 0, flags, args);
-    this.server.shards.publishAll();
+    // Published with the rest of this turn's requests (one wake-up per batch, as for any command).
+    this.server.shards.schedulePublish();
   }
 
   private runFast(req: RunRequest): void {

@@ -8,6 +8,15 @@
  */
 import { LuaFactory } from 'wasmoon';
 
+/** The parts of the WebAssembly global used here (Node's types do not declare it without the DOM lib). */
+type WasmExports = Record<string, unknown>;
+interface WasmInstance {
+  exports: WasmExports;
+}
+interface WasmNamespace {
+  instantiate(...args: unknown[]): Promise<WasmInstance | { instance: WasmInstance }>;
+}
+
 /** lua_State pointer. */
 export type LuaState = number;
 
@@ -96,16 +105,32 @@ export class LuaHeap {
   }
 
   static async create(memoryMax: number): Promise<LuaHeap> {
-    const engine = await new LuaFactory().createEngine({
-      traceAllocations: true,
-      injectObjects: false,
-      enableProxy: false,
-      openStandardLibs: true,
-    });
+    // The module's exported functions go through emscripten's checking wrappers (an `apply` per call,
+    // a fifth of a script's time): capture the wasm instance's own exports while wasmoon loads it.
+    const wasm = (globalThis as unknown as { WebAssembly: WasmNamespace }).WebAssembly;
+    const instantiate = wasm.instantiate;
+    let raw: WasmExports | null = null;
+    wasm.instantiate = async (...args: unknown[]) => {
+      const result = await instantiate.apply(wasm, args);
+      const instance = 'instance' in result ? result.instance : result;
+      if ('lua_gettop' in instance.exports) raw = instance.exports;
+      return result;
+    };
+    let engine;
+    try {
+      engine = await new LuaFactory().createEngine({
+        traceAllocations: true,
+        injectObjects: false,
+        enableProxy: false,
+        openStandardLibs: true,
+      });
+    } finally {
+      wasm.instantiate = instantiate;
+    }
     const g = engine.global;
-    const c = (g as unknown as { lua: { module: LuaC } }).lua.module;
+    const module = (g as unknown as { lua: { module: LuaC } }).lua.module;
     const heap = new LuaHeap(
-      c,
+      raw === null ? module : direct(module, raw),
       g.address,
       (n) => g.setMemoryMax(n > 0 ? n : undefined),
       () => g.getMemoryUsed(),
@@ -224,4 +249,23 @@ export class LuaHeap {
     this.c._lua_error(L);
     throw new Error('lua_error returned');
   }
+}
+
+/**
+ * The C API bound straight to the wasm exports (`lua_gettop` for `_lua_gettop`), with the heap views
+ * and addFunction still taken from the module (the views are replaced when the memory grows).
+ */
+function direct(module: LuaC, exports: WasmExports): LuaC {
+  const api: Record<string, unknown> = {};
+  for (const name of Object.keys(exports)) {
+    const fn = exports[name];
+    if (typeof fn === 'function') api[`_${name}`] = fn;
+  }
+  Object.defineProperty(api, 'HEAPU8', { get: () => module.HEAPU8 });
+  Object.defineProperty(api, 'HEAPU32', { get: () => module.HEAPU32 });
+  api.addFunction = module.addFunction.bind(module);
+  for (const required of ['_malloc', '_free', '_lua_pcallk', '_luaL_loadbufferx', '_lua_pushlstring']) {
+    if (typeof api[required] !== 'function') return module;
+  }
+  return api as unknown as LuaC;
 }

@@ -82,6 +82,21 @@ export class ScriptEngine {
   /** The current run executed a write command (SCRIPT KILL then answers UNKILLABLE). */
   wrote = false;
   private readonly callArgs = new Args();
+  private argBuf = Buffer.allocUnsafe(4096);
+  /** Command name as sent → what resolveScriptCommand found for it (names repeat: skip the lookup). */
+  private readonly resolved = new Map<string, CommandSpec | string>();
+
+  private resolve(args: Args): CommandSpec | string {
+    // Containers (CONFIG GET …) depend on their second argument: resolve them every time.
+    const name = args.str(0);
+    let r = this.resolved.get(name);
+    if (r === undefined) {
+      r = resolveScriptCommand(args);
+      if (typeof r !== 'string' && r.parent === null && this.resolved.size < 1024) this.resolved.set(name, r);
+      return r;
+    }
+    return r;
+  }
   private hookFn = 0;
   private abortHookFn = 0;
 
@@ -294,22 +309,39 @@ export class ScriptEngine {
     }
     const argc = c._lua_gettop(l);
     if (argc === 0) return this.callError(l, raise, 'ERR Please specify at least one argument for this redis lib call');
-    const parts: (string | Uint8Array)[] = [];
+    // The arguments go straight from the Lua stack into one reused buffer (no per-argument copies).
+    const args = this.callArgs;
+    args.count = 0;
+    if (args.starts.length < argc) {
+      args.starts = new Int32Array(argc * 2);
+      args.ends = new Int32Array(argc * 2);
+    }
+    let pos = 0;
     for (let i = 1; i <= argc; i++) {
       const t = c._lua_type(l, i);
+      let bytes: Uint8Array;
       if (t === LUA_TNUMBER) {
         // Not lua_tolstring: Redis formats numbers with %.17g so no precision is lost.
-        parts.push(formatDouble17g(c._lua_tonumberx(l, i, 0)));
+        bytes = Buffer.from(formatDouble17g(c._lua_tonumberx(l, i, 0)), 'latin1');
       } else if (t === LUA_TSTRING) {
-        parts.push(Buffer.from(lua.toBytes(i, l)!));
+        bytes = lua.toBytes(i, l)!;
       } else {
         return this.callError(l, raise, 'ERR Lua redis lib command arguments must be strings or integers');
       }
+      if (pos + bytes.length > this.argBuf.length) {
+        const grown = Buffer.allocUnsafe(Math.max(this.argBuf.length * 2, pos + bytes.length));
+        this.argBuf.copy(grown, 0, 0, pos);
+        this.argBuf = grown;
+      }
+      this.argBuf.set(bytes, pos);
+      args.starts[i - 1] = pos;
+      pos += bytes.length;
+      args.ends[i - 1] = pos;
     }
+    args.bytes = this.argBuf;
+    args.count = argc;
     c._lua_settop(l, 0);
-    const args = this.callArgs;
-    args.setFrom(parts);
-    const spec = resolveScriptCommand(args);
+    const spec = this.resolve(args);
     if (typeof spec === 'string') return this.callError(l, raise, spec);
     if (spec.flags.has('write')) {
       if (this.readOnly) return this.callError(l, raise, 'ERR Write commands are not allowed from read-only scripts.');
@@ -488,10 +520,22 @@ export class ScriptEngine {
     const lineEnd = crlf(b, p);
     const next = lineEnd + 2;
     switch (type) {
-      case 58 /* : */:
+      case 58 /* : */: {
         // Integers become Lua integers, so INCR's result concatenates as "5" (5.1 would say 5 too).
-        c._lua_pushinteger(l, BigInt(latin(b, p + 1, lineEnd)));
+        const digits = lineEnd - p - 1;
+        if (digits > 0 && digits < 16) {
+          let neg = false;
+          let q = p + 1;
+          if (b[q] === 45) {
+            neg = true;
+            q++;
+          }
+          let n = 0;
+          for (; q < lineEnd; q++) n = n * 10 + (b[q] - 48);
+          c._lua_pushinteger(l, BigInt(neg ? -n : n));
+        } else c._lua_pushinteger(l, BigInt(latin(b, p + 1, lineEnd)));
         return next;
+      }
       case 36 /* $ */: {
         const n = parseInt(latin(b, p + 1, lineEnd), 10);
         if (n < 0) {

@@ -41,7 +41,6 @@ class RunHost implements ScriptHost {
   readonly undo = new Map<string, KeyEntry>();
   notificationsMark = 0;
   readonly w = new ReplyWriter(16 * 1024);
-  private readonly keyArg = (args: Args) => (i: number) => args.str(i);
 
   begin(shard: Shard, global: boolean, db: number, connId: number): void {
     this.shard = shard;
@@ -80,8 +79,17 @@ class RunHost implements ScriptHost {
     switch (spec.route) {
       case Route.Keys:
       case Route.FanOut: {
-        const idx = keyIndices(spec, args.count, this.keyArg(args));
-        for (const i of idx) {
+        if (shard.shardCount === 1) return true;
+        if (spec.keys === null) {
+          // Fixed key positions: no index array needed.
+          if (spec.firstKey <= 0) return true;
+          const last = spec.lastKey < 0 ? args.count + spec.lastKey : spec.lastKey;
+          for (let i = spec.firstKey; i <= last && i < args.count; i += spec.step) {
+            if (shardOfSlot(keyHashSlot(args.bytes, args.starts[i], args.ends[i]), shard.shardCount) !== shard.shardIndex) return false;
+          }
+          return true;
+        }
+        for (const i of spec.keys(args.count, (k) => args.str(k))) {
           if (shardOfSlot(keyHashSlot(args.bytes, args.starts[i], args.ends[i]), shard.shardCount) !== shard.shardIndex) return false;
         }
         return true;
@@ -95,7 +103,7 @@ class RunHost implements ScriptHost {
 
   /** Keep the old value of every key a write in fast mode may change, so the run can be undone. */
   private noteOldValues(spec: CommandSpec, args: Args): void {
-    const idx = keyIndices(spec, args.count, this.keyArg(args));
+    const idx = keyIndices(spec, args.count, (i) => args.str(i));
     if (idx.length === 0 || UNDOABLE_ONLY_GLOBALLY.has(spec.name)) throw new ScriptAbort(ESCALATE_REPLY);
     const d = this.shard.dbs[this.db];
     for (const i of idx) {
