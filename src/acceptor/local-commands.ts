@@ -775,10 +775,13 @@ export function missingLocalHandlers(): string[] {
 
 // ------------------------------------------------------------------ scripting (see scripting.ts)
 
-def('script|load', ({ server, args, sink, tag }) => {
+// SCRIPT LOAD, FUNCTION LOAD and FUNCTION RESTORE wait for a shard: the client's next commands wait
+// for them (the scripting gate), so a pipelined EVALSHA or FCALL finds what they loaded.
+def('script|load', ({ server, client, args, sink, tag }) => {
+  client.scriptGate++;
   server.scripting.load(Buffer.from(args.view(2)), (reply) => {
     sink.deliver(reply, 0, reply.length, tag);
-    server.flushOutput();
+    server.scripting.ungate(client);
   });
   return true;
 });
@@ -798,9 +801,148 @@ def('script|flush', ({ server, args, w }) => {
 });
 
 def('script|kill', ({ server, w }) => {
-  const reply = server.scripting.kill();
+  const reply = server.scripting.kill(true);
   if (reply.startsWith('-')) w.error(reply.slice(1, -2));
   else w.ok();
 });
 
 def('script|help', ({ w }) => helpReply(w, 'SCRIPT', SCRIPT_HELP));
+
+def('function|load', ({ server, client, args, w, sink, tag }) => {
+  let replace = false;
+  let i = 2;
+  for (; i < args.count - 1; i++) {
+    if (args.is(i, 'replace')) replace = true;
+    else {
+      w.error(`ERR Unknown option given: ${args.str(i)}`);
+      return;
+    }
+  }
+  if (i !== args.count - 1) {
+    w.error('ERR Function code was not given');
+    return;
+  }
+  client.scriptGate++;
+  void server.scripting.libraries.load(args.str(i), replace).then((res) => {
+    const reply = 'error' in res ? `-${res.error}\r\n` : `$${res.name.length}\r\n${res.name}\r\n`;
+    if ('error' in res) server.countError(res.error.slice(0, res.error.indexOf(' ') >>> 0));
+    const b = Buffer.from(reply, 'latin1');
+    sink.deliver(b, 0, b.length, tag);
+    server.scripting.ungate(client);
+  });
+  return true;
+});
+
+def('function|delete', ({ server, args, w }) => {
+  if (server.scripting.libraries.delete(args.str(2))) w.ok();
+  else w.error('ERR Library not found');
+});
+
+def('function|flush', ({ server, args, w }) => {
+  if (args.count > 3 || (args.count === 3 && !args.is(2, 'sync') && !args.is(2, 'async'))) {
+    w.error('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
+    return;
+  }
+  server.scripting.libraries.flush();
+  w.ok();
+});
+
+def('function|list', ({ server, args, w }) => {
+  let withCode = false;
+  let pattern: string | null = null;
+  for (let i = 2; i < args.count; i++) {
+    if (args.is(i, 'withcode')) withCode = true;
+    else if (args.is(i, 'libraryname')) {
+      if (i + 1 >= args.count) {
+        w.error('ERR library name argument was not given');
+        return;
+      }
+      if (pattern !== null) {
+        w.error('ERR library name can be given once');
+        return;
+      }
+      pattern = args.str(++i);
+    } else {
+      w.error(`ERR Unknown argument ${args.str(i)}`);
+      return;
+    }
+  }
+  server.scripting.libraries.list(w, withCode, pattern);
+});
+
+def('function|stats', ({ server, w }) => server.scripting.stats(w));
+
+def('function|kill', ({ server, w }) => {
+  const reply = server.scripting.kill(false);
+  if (reply.startsWith('-')) w.error(reply.slice(1, -2));
+  else w.ok();
+});
+
+def('function|dump', ({ server, w }) => w.bulkBytes(server.scripting.libraries.dump()));
+
+def('function|restore', ({ server, client, args, w, sink, tag }) => {
+  let policy: 'flush' | 'append' | 'replace' = 'append';
+  if (args.count > 4) {
+    w.error('ERR Wrong number of arguments');
+    return;
+  }
+  if (args.count === 4) {
+    if (args.is(3, 'flush')) policy = 'flush';
+    else if (args.is(3, 'append')) policy = 'append';
+    else if (args.is(3, 'replace')) policy = 'replace';
+    else {
+      w.error('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
+      return;
+    }
+  }
+  client.scriptGate++;
+  void server.scripting.libraries.restore(Buffer.from(args.view(2)), policy).then((err) => {
+    const b = Buffer.from(err === null ? '+OK\r\n' : `-${err}\r\n`, 'latin1');
+    if (err !== null) server.countError(err.slice(0, err.indexOf(' ') >>> 0));
+    sink.deliver(b, 0, b.length, tag);
+    server.scripting.ungate(client);
+  });
+  return true;
+});
+
+def('function|help', ({ w }) =>
+  helpReply(w, 'FUNCTION', [
+    'LOAD [REPLACE] <FUNCTION CODE>',
+    '    Create a new library with the given library name and code.',
+    'DELETE <LIBRARY NAME>',
+    '    Delete the given library.',
+    'LIST [LIBRARYNAME PATTERN] [WITHCODE]',
+    '    Return general information on all the libraries:',
+    '    * Library name',
+    '    * The engine used to run the Library',
+    '    * Library description',
+    '    * Functions list',
+    '    * Library code (if WITHCODE is given)',
+    '    It also possible to get only function that matches a pattern using LIBRARYNAME argument.',
+    'STATS',
+    '    Return information about the current function running:',
+    '    * Function name',
+    '    * Command used to run the function',
+    '    * Duration in MS that the function is running',
+    '    If no function is running, return nil',
+    '    In addition, returns a list of available engines.',
+    'KILL',
+    '    Kill the current running function.',
+    'FLUSH [ASYNC|SYNC]',
+    '    Delete all the libraries.',
+    '    When called without the optional mode argument, the behavior is determined by the',
+    '    lazyfree-lazy-user-flush configuration directive. Valid modes are:',
+    '    * ASYNC: Asynchronously flush the libraries.',
+    '    * SYNC: Synchronously flush the libraries.',
+    'DUMP',
+    '    Return a serialized payload representing the current libraries, can be restored using FUNCTION RESTORE command',
+    'RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]',
+    '    Restore the libraries represented by the given payload, it is possible to give a restore policy to',
+    '    control how to handle existing libraries (default APPEND):',
+    '    * FLUSH: delete all existing libraries.',
+    '    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.',
+    '    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old',
+    '      libraries with the new libraries (notice that even on this option there is a chance of failure',
+    '      in case of functions name collision with another library).',
+  ]),
+);

@@ -25,6 +25,7 @@ import { parseStrictInt64 } from '../shared/numbers.js';
 import { Args, RequestFlag } from '../shared/frame.js';
 import { sha1hex } from '../scripting/script-engine.js';
 import { ESCALATE_REPLY } from '../shard-worker/families/scripting.js';
+import { FunctionLibraries } from './functions.js';
 
 /** Shebang flags (Redis's scripts_flags_def). */
 const SCRIPT_FLAGS = ['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'] as const;
@@ -63,6 +64,7 @@ export function parseShebang(body: string): ReadonlySet<string> | null | { error
 /** Arguments of one script run, copied out of the client's parser buffer. */
 interface RunRequest {
   inv: Invocation;
+  /** Script SHA1, or "@name" for a function (FCALL). */
   sha: string;
   readOnly: boolean;
   /** argv[2..]: numkeys, keys, args. */
@@ -73,6 +75,9 @@ interface RunRequest {
 
 export class Scripting {
   readonly cache = new Map<string, CachedScript>();
+  readonly libraries: FunctionLibraries;
+  /** Runs sent to each shard and not answered yet, in ring order: the head is the one executing. */
+  private readonly runsOn: RunRequest[][];
   /** SHAs each shard has compiled (or has been sent the source of). */
   private readonly compiled: Set<string>[];
   /** Scripts that needed more than their home shard once: they hold every shard from then on. */
@@ -84,6 +89,8 @@ export class Scripting {
 
   constructor(private readonly server: Server) {
     this.compiled = server.shards.shards.map(() => new Set<string>());
+    this.runsOn = server.shards.shards.map(() => []);
+    this.libraries = new FunctionLibraries(server);
   }
 
   // ------------------------------------------------------------------------------------ EVAL
@@ -93,9 +100,15 @@ export class Scripting {
     const { buf, starts, ends } = inv.src;
     const arg = (i: number) => buf.latin1Slice(starts[i], ends[i]);
     const name = inv.spec.name;
+    const isFcall = name === 'fcall' || name === 'fcall_ro';
+    const fn = isFcall ? this.libraries.functions.get(arg(1)) : undefined;
+    if (isFcall && fn === undefined) {
+      this.reply(inv, '-ERR Function not found\r\n');
+      return;
+    }
     const parsed = parseStrictInt64(buf, starts[2], ends[2]);
     if (parsed === null) {
-      this.reply(inv, '-ERR value is not an integer or out of range\r\n');
+      this.reply(inv, isFcall ? '-ERR Bad number of keys provided\r\n' : '-ERR value is not an integer or out of range\r\n');
       return;
     }
     const numkeys = Number(parsed);
@@ -109,7 +122,10 @@ export class Scripting {
     }
     let sha: string;
     let script: CachedScript | undefined;
-    if (name === 'evalsha' || name === 'evalsha_ro') {
+    if (fn !== undefined) {
+      sha = `@${fn.name}`;
+      script = { body: '', flags: fn.flags };
+    } else if (name === 'evalsha' || name === 'evalsha_ro') {
       sha = arg(1).toLowerCase();
       script = sha.length === 40 ? this.cache.get(sha) : undefined;
       if (script === undefined) {
@@ -130,7 +146,7 @@ export class Scripting {
         this.cache.set(sha, script);
       }
     }
-    const ro = name === 'eval_ro' || name === 'evalsha_ro';
+    const ro = name === 'eval_ro' || name === 'evalsha_ro' || name === 'fcall_ro';
     if (script.flags !== null && !script.flags.has('no-writes') && ro) {
       this.reply(inv, '-ERR Can not execute a script with write flag using *_ro command.\r\n');
       return;
@@ -168,7 +184,7 @@ export class Scripting {
   /** The frame's arguments: __script mode ro sha body name numkeys key… arg… */
   private frameArgs(req: RunRequest, mode: 'fast' | 'global', shard: number): Buffer[] {
     const compiled = this.compiled[shard];
-    const body = compiled.has(req.sha) ? '' : this.cache.get(req.sha)!.body;
+    const body = req.sha.startsWith('@') || compiled.has(req.sha) ? '' : this.cache.get(req.sha)!.body;
     compiled.add(req.sha);
     return [
       Buffer.from('__script'),
@@ -176,7 +192,7 @@ export class Scripting {
       Buffer.from(req.readOnly ? '1' : '0'),
       Buffer.from(req.sha),
       Buffer.from(body, 'latin1'),
-      Buffer.from(req.sha),
+      Buffer.from(req.sha.startsWith('@') ? req.sha.slice(1) : req.sha),
       ...req.tail,
     ];
   }
@@ -184,7 +200,15 @@ export class Scripting {
   private send(shard: ShardHandle, owner: LockOwner | null, sink: ReplySink, req: RunRequest, args: Buffer[]): void {
     const c = req.inv.client;
     const flags = c.resp === 3 ? RequestFlag.Resp3 : 0;
-    shard.sendSimple(owner, sink, SCRIPT_CMD().index, req.inv.db, c.id, 0, flags, args);
+    const runs = this.runsOn[shard.index];
+    runs.push(req);
+    const tracked: ReplySink = {
+      deliver: (bytes, start, end, tag) => {
+        runs.splice(runs.indexOf(req), 1);
+        sink.deliver(bytes, start, end, tag);
+      },
+    };
+    shard.sendSimple(owner, tracked, SCRIPT_CMD().index, req.inv.db, c.id, 0, flags, args);
     // Published with the rest of this turn's requests (one wake-up per batch, as for any command).
     this.server.shards.schedulePublish();
   }
@@ -212,7 +236,8 @@ export class Scripting {
     this.send(this.server.shards.shards[home], null, sink, req, this.frameArgs(req, 'fast', home));
   }
 
-  private ungate(client: Client): void {
+  /** Open one of the client's gates (see the module comment); its input resumes when none is left. */
+  ungate(client: Client): void {
     client.scriptGate--;
     this.server.flushOutput();
     if (client.scriptGate === 0) this.server.resumeInput(client);
@@ -298,31 +323,69 @@ export class Scripting {
     this.server.shards.publishAll();
   }
 
-  /** The shard running a script now, if any (what SCRIPT KILL and BUSY look at). */
-  runningShard(): ShardHandle | null {
-    for (const s of this.server.shards.shards) if (s.scriptState.running()) return s;
+  /** The script running now, if any: its shard and request (what KILL, BUSY and STATS look at). */
+  running(): { shard: ShardHandle; req: RunRequest | undefined } | null {
+    for (const s of this.server.shards.shards) if (s.scriptState.running()) return { shard: s, req: this.runsOn[s.index][0] };
     return null;
   }
 
-  /** A script has run longer than busy-reply-threshold: other clients get -BUSY. */
-  busy(now: number): boolean {
+  /** A script has run longer than busy-reply-threshold: the BUSY error for other clients, else null. */
+  busyError(now: number): string | null {
     const limit = this.server.config.getInt('busy-reply-threshold');
-    if (limit <= 0) return false;
-    for (const s of this.server.shards.shards) if (s.scriptState.runningFor(now) > limit) return true;
-    return false;
+    if (limit <= 0) return null;
+    for (const s of this.server.shards.shards) {
+      if (s.scriptState.runningFor(now) > limit) return this.runsOn[s.index][0]?.sha.startsWith('@') ? BUSY_FUNCTION : BUSY_EVAL;
+    }
+    return null;
   }
 
-  /** SCRIPT KILL: the reply. */
-  kill(): string {
-    const s = this.runningShard();
-    if (s === null) return '-NOTBUSY No scripts in execution right now.\r\n';
-    if (s.scriptState.wrote()) {
+  /** SCRIPT KILL (eval) / FUNCTION KILL: the reply (scriptKill in script.c). */
+  kill(evalKill: boolean): string {
+    const r = this.running();
+    if (r === null) return '-NOTBUSY No scripts in execution right now.\r\n';
+    if (r.shard.scriptState.wrote()) {
       return '-UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.\r\n';
     }
-    s.scriptState.kill();
+    const isFunction = r.req?.sha.startsWith('@') ?? false;
+    if (evalKill && isFunction) return `-${BUSY_FUNCTION}\r\n`;
+    if (!evalKill && !isFunction) return `-${BUSY_EVAL}\r\n`;
+    r.shard.scriptState.kill();
     return '+OK\r\n';
   }
+
+  /** FUNCTION STATS. */
+  stats(w: import('../protocol/reply-writer.js').ReplyWriter): void {
+    w.map(2);
+    w.bulk('running_script');
+    const r = this.running();
+    if (r === null || r.req === undefined || !r.req.sha.startsWith('@')) w.nullBulk();
+    else {
+      const { inv } = r.req;
+      w.map(3);
+      w.bulk('name');
+      w.bulk(r.req.sha.slice(1));
+      w.bulk('command');
+      w.array(inv.argc);
+      w.bulk(inv.spec.name);
+      w.bulk(r.req.sha.slice(1));
+      for (const t of r.req.tail) w.bulkBytes(t);
+      w.bulk('duration_ms');
+      w.int(Math.round(r.shard.scriptState.runningFor(Date.now())));
+    }
+    w.bulk('engines');
+    w.map(1);
+    w.bulk('LUA');
+    w.map(2);
+    const { libraries, functions } = this.libraries.counts();
+    w.bulk('libraries_count');
+    w.int(libraries);
+    w.bulk('functions_count');
+    w.int(functions);
+  }
 }
+
+const BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
+const BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
 
 const SCRIPT_CMD = () => commandByName('__script');
 

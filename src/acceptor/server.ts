@@ -445,9 +445,12 @@ export class Server extends EventEmitter implements ClientHost {
       this.reject(client, spec, 'NOAUTH Authentication required.');
       return;
     }
-    if (this.scripting.inFlightAny() && !spec.flags.has('allow_busy') && this.scripting.busy(Date.now())) {
-      this.reject(client, spec, 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
-      return;
+    if (this.scripting.inFlightAny() && !spec.flags.has('allow_busy')) {
+      const busy = this.scripting.busyError(Date.now());
+      if (busy !== null) {
+        this.reject(client, spec, busy);
+        return;
+      }
     }
     if (client.subs !== null && client.resp === 2 && !SUBSCRIBED_MODE_ALLOWED.has(spec.name) && PubSub.isSubscribed(client)) {
       this.reject(

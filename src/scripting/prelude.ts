@@ -11,7 +11,9 @@
  *   globals  the table behind it, where the engine sets KEYS and ARGV for each EVAL
  *   handler  the pcall message handler
  *   seed     function(n) resetting math.random's generator (Redis reseeds it for every script)
- *   fenv     function(t) → a read-only environment for function libraries (see scripting/functions)
+ *   fenv     the global table of function libraries (FUNCTION LOAD chunks run with it as _ENV)
+ *   functions             function name → callback, for FCALL
+ *   load_library(name, chunk, replace), delete_library(name), flush_libraries()
  */
 export const PRELUDE_LUA = String.raw`
 local host, libs = ...
@@ -294,8 +296,11 @@ local redis = {
 }
 
 ------------------------------------------------------------------------------ globals
-local globals = {}
-local env = protect(globals)
+-- base: what every script sees; eval: adds KEYS and ARGV (set by the engine for each EVAL);
+-- functions: FCALL's view, with the redis table functions get (no debugger helpers).
+local base = {}
+local eval_globals = setmetatable({}, { __index = base })
+local env = protect(eval_globals)
 
 -- Redis replaces pcall: an error raised as a {err=…} table reaches the Lua code as its message string.
 local function pcall_result(ok, ...)
@@ -323,21 +328,21 @@ for k, v in pairs({
   _VERSION = 'Lua 5.1',
   string = protect(string51), table = protect(table51), math = protect(math51),
   coroutine = protect(coroutine51), redis = protect(redis),
-}) do globals[k] = v end
-for name, lib in pairs(libs) do globals[name] = protect(lib) end
-globals._G = env
+}) do base[k] = v end
+for name, lib in pairs(libs) do base[name] = protect(lib) end
+base._G = env
 G.__sandbox_env = env
 
-setmetatable(globals, {
-  __index = function(_, k)
-    error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
-  end,
-})
+local function nonexistent(_, k)
+  error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+end
+local missing_mt = { __index = nonexistent }
+setmetatable(base, missing_mt)
 
 -- Method calls on strings ("x"):upper() go through the string metatable: point it at the 5.1 table.
 local smt = getmetatable('')
-smt.__index = globals.string
-smt.__metatable = protect({ __index = globals.string })
+smt.__index = base.string
+smt.__metatable = protect({ __index = base.string })
 
 -- The message handler of every script call: Redis's __redis__err__handler.
 -- Frames of C functions and of this prelude are skipped: the position is the user's code.
@@ -356,15 +361,139 @@ local function handler(err)
   return err
 end
 
--- A function library's globals: the same read-only view, plus its own table of names (FUNCTION LOAD).
-local function fenv(extra)
-  local own = setmetatable({}, { __index = globals })
-  for k, v in pairs(extra) do own[k] = v end
-  own._G = nil
-  local e = protect(own)
-  rawset(own, '_G', e)
-  return e
+------------------------------------------------------------------------------ functions
+-- FUNCTION LOAD runs a library's code with only redis.register_function, redis.log and the version
+-- fields; its functions later run with the ordinary globals. Like Redis, every library shares one
+-- global table whose lookups are switched between the two views around a load.
+local fredis = {}
+for k, v in pairs(redis) do fredis[k] = v end
+fredis.breakpoint, fredis.debug, fredis.replicate_commands = nil, nil, nil
+local function_globals = setmetatable({ redis = protect(fredis) }, { __index = base })
+
+local registering = nil
+local function reg_error(msg) error({ err = 'ERR ' .. msg }) end
+local FLAGS = { ['no-writes'] = true, ['allow-oom'] = true, ['allow-stale'] = true, ['no-cluster'] = true,
+  ['allow-cross-slot-keys'] = true }
+local function as_string(v)
+  if type(v) == 'string' then return v end
+  if type(v) == 'number' then return tostring51(v) end
+  return nil
 end
 
-return { env = env, globals = globals, handler = handler, seed = srand48, fenv = fenv, protect = protect }
+local function register_function(...)
+  if registering == nil then reg_error('redis.register_function can only be called on FUNCTION LOAD command') end
+  local argc = select('#', ...)
+  if argc < 1 or argc > 2 then reg_error('wrong number of arguments to redis.register_function') end
+  local name, callback, desc
+  local flags = {}
+  if argc == 1 then
+    local t = ...
+    if type(t) ~= 'table' then
+      reg_error('calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).')
+    end
+    for k, v in next, t do
+      local key = as_string(k)
+      if key == nil then reg_error('named argument key given to redis.register_function is not a string') end
+      key = string.lower(key)
+      if key == 'function_name' then
+        name = as_string(v)
+        if name == nil then reg_error('function_name argument given to redis.register_function must be a string') end
+      elseif key == 'description' then
+        desc = as_string(v)
+        if desc == nil then reg_error('description argument given to redis.register_function must be a string') end
+      elseif key == 'callback' then
+        if type(v) ~= 'function' then reg_error('callback argument given to redis.register_function must be a function') end
+        callback = v
+      elseif key == 'flags' then
+        if type(v) ~= 'table' then reg_error('flags argument to redis.register_function must be a table representing function flags') end
+        local j = 1
+        while true do
+          local f = v[j]
+          if f == nil then break end
+          f = as_string(f)
+          if f == nil or not FLAGS[string.lower(f)] then reg_error('unknown flag given') end
+          flags[string.lower(f)] = true
+          j = j + 1
+        end
+      else
+        reg_error('unknown argument given to redis.register_function')
+      end
+    end
+    if name == nil then reg_error('redis.register_function must get a function name argument') end
+    if callback == nil then reg_error('redis.register_function must get a callback argument') end
+  else
+    local n, f = ...
+    name = as_string(n)
+    if name == nil then reg_error('first argument to redis.register_function must be a string') end
+    if type(f) ~= 'function' then reg_error('second argument to redis.register_function must be a function') end
+    callback = f
+  end
+  if name == '' or string.find(name, '[^%w_]') then
+    reg_error('Library names can only contain letters, numbers, or underscores(_) and must be at least one character long')
+  end
+  if registering.callbacks[name] then reg_error('Function already exists in the library') end
+  registering.callbacks[name] = callback
+  local list = {}
+  for f in pairs(flags) do list[#list + 1] = f end
+  registering.list[#registering.list + 1] = { name = name, description = desc, flags = table.concat(list, ',') }
+end
+
+local load_redis = setmetatable({ register_function = register_function, log = redis.log,
+  LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
+  REDIS_VERSION = host.version, REDIS_VERSION_NUM = host.version_num }, missing_mt)
+local load_globals = setmetatable({ redis = protect(load_redis) }, missing_mt)
+
+-- The one global table of every library: reads go to load_globals during a load, else to
+-- function_globals.
+local fenv_backing = setmetatable({}, { __index = function_globals })
+local fenv = protect(fenv_backing)
+rawset(function_globals, '_G', fenv)
+local fenv_mt = getmetatable(fenv_backing)
+
+local libraries = {}   -- name → { callbacks = {fname → function} }
+local functions = {}   -- fname → callback
+
+-- Load (or replace) a library from its compiled chunk. Returns the registered functions as a list of
+-- {name, description, flags}, or nil and Redis's error message.
+local function load_library(libname, chunk, replace)
+  registering = { callbacks = {}, list = {} }
+  fenv_mt.__index = load_globals
+  local ok, e = pcall(chunk)
+  fenv_mt.__index = function_globals
+  local reg = registering
+  registering = nil
+  if not ok then
+    local msg
+    if type(e) == 'table' and type(rawget(e, 'err')) == 'string' then msg = e.err
+    else msg = 'ERR ' .. tostring51(e) end
+    return nil, 'ERR Error registering functions: ' .. msg
+  end
+  if #reg.list == 0 then return nil, 'ERR No functions registered' end
+  local old = libraries[libname]
+  if old and not replace then return nil, "ERR Library '" .. libname .. "' already exists" end
+  for fname in pairs(reg.callbacks) do
+    if functions[fname] and not (old and old.callbacks[fname]) then
+      return nil, 'ERR Function ' .. fname .. ' already exists'
+    end
+  end
+  if old then for fname in pairs(old.callbacks) do functions[fname] = nil end end
+  libraries[libname] = { callbacks = reg.callbacks }
+  for fname, cb in pairs(reg.callbacks) do functions[fname] = cb end
+  return reg.list
+end
+
+local function delete_library(libname)
+  local lib = libraries[libname]
+  if not lib then return false end
+  for fname in pairs(lib.callbacks) do functions[fname] = nil end
+  libraries[libname] = nil
+  return true
+end
+
+local function flush_libraries()
+  for name in pairs(libraries) do delete_library(name) end
+end
+
+return { env = env, globals = eval_globals, handler = handler, seed = srand48, fenv = fenv, functions = functions,
+  load_library = load_library, delete_library = delete_library, flush_libraries = flush_libraries }
 `;

@@ -71,6 +71,11 @@ export class ScriptEngine {
   private globalsRef = 0;
   private handlerRef = 0;
   private seedRef = 0;
+  private fenvRef = 0;
+  private functionsRef = 0;
+  private loadLibraryRef = 0;
+  private deleteLibraryRef = 0;
+  private flushLibrariesRef = 0;
   /** Per-run state. */
   private host: ScriptHost | null = null;
   private resp3 = false;
@@ -173,6 +178,11 @@ export class ScriptEngine {
     this.globalsRef = ref('globals');
     this.handlerRef = ref('handler');
     this.seedRef = ref('seed');
+    this.fenvRef = ref('fenv');
+    this.functionsRef = ref('functions');
+    this.loadLibraryRef = ref('load_library');
+    this.deleteLibraryRef = ref('delete_library');
+    this.flushLibrariesRef = ref('flush_libraries');
     c._lua_settop(L, 0);
     this.hookFn = c.addFunction((l: number) => this.countHook(l), 'vii');
     this.abortHookFn = c.addFunction((l: number) => this.abortHook(l), 'vii');
@@ -209,6 +219,93 @@ export class ScriptEngine {
     const c = this.lua.c;
     for (const ref of this.scripts.values()) c._luaL_unref(this.L, LUA_REGISTRYINDEX, ref);
     this.scripts.clear();
+  }
+
+  // ---------------------------------------------------------------------------------------- functions
+
+  /**
+   * FUNCTION LOAD of one library (its metadata line already checked by the caller): compile, run the
+   * code so it registers its functions, install them. Returns the functions as [name, description,
+   * comma-separated flags], or Redis's error.
+   */
+  loadLibrary(libname: string, code: string, replace: boolean): Array<[string, string | null, string]> | string {
+    const { lua, L } = this;
+    const c = lua.c;
+    c._lua_settop(L, 0);
+    const nl = code.indexOf('\n');
+    const body = nl < 0 ? '' : code.slice(nl);
+    c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.loadLibraryRef));
+    lua.pushString(libname);
+    const err = lua.load(body, '@user_function');
+    if (err !== null) {
+      c._lua_settop(L, 0);
+      return `ERR Error compiling function: ${err.replace(/\r?\n/g, ' ')}`;
+    }
+    c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.fenvRef));
+    c._lua_setupvalue(L, -2, 1);
+    c._lua_pushboolean(L, replace ? 1 : 0);
+    // A library's load runs under the kill flag's hook too (a load that loops forever can be killed).
+    c._lua_sethook(L, this.hookFn, LUA_MASKCOUNT, HOOK_COUNT);
+    const rc = c._lua_pcallk(L, 3, 2, 0, 0, 0);
+    c._lua_sethook(L, 0, 0, 0);
+    if (rc !== LUA_OK) {
+      const msg = lua.toString(-1) ?? 'unknown error';
+      c._lua_settop(L, 0);
+      return `ERR Error registering functions: ${msg}`;
+    }
+    if (c._lua_type(L, 1) === LUA_TNIL) {
+      const msg = lua.toString(2) ?? 'ERR unknown error';
+      c._lua_settop(L, 0);
+      return msg;
+    }
+    const out: Array<[string, string | null, string]> = [];
+    for (let i = 1; ; i++) {
+      if (c._lua_rawgeti(L, 1, BigInt(i)) === LUA_TNIL) break;
+      const e = c._lua_gettop(L);
+      lua.getField(e, 'name');
+      lua.getField(e, 'description');
+      lua.getField(e, 'flags');
+      out.push([lua.toString(-3)!, c._lua_type(L, -2) === LUA_TNIL ? null : lua.toString(-2), lua.toString(-1)!]);
+      c._lua_settop(L, e - 1);
+    }
+    c._lua_settop(L, 0);
+    return out;
+  }
+
+  deleteLibrary(libname: string): void {
+    const { lua, L } = this;
+    lua.c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.deleteLibraryRef));
+    lua.pushString(libname);
+    lua.c._lua_pcallk(L, 1, 0, 0, 0, 0);
+    lua.c._lua_settop(L, 0);
+  }
+
+  flushLibraries(): void {
+    const { lua, L } = this;
+    lua.c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.flushLibrariesRef));
+    lua.c._lua_pcallk(L, 0, 0, 0, 0, 0);
+    lua.c._lua_settop(L, 0);
+  }
+
+  /** FCALL: run a loaded function with (KEYS, ARGV) tables. False when the host abandoned the run. */
+  runFunction(fname: string, a: Args, keysFrom: number, keysTo: number, argvTo: number, host: ScriptHost, opts: RunOptions, w: ReplyWriter): boolean {
+    const { lua, L } = this;
+    const c = lua.c;
+    c._lua_settop(L, 0);
+    c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.handlerRef));
+    c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.functionsRef));
+    lua.pushString(fname);
+    c._lua_rawget(L, -2);
+    if (c._lua_type(L, -1) === LUA_TNIL) {
+      c._lua_settop(L, 0);
+      w.error('ERR Function not found');
+      return true;
+    }
+    c._lua_rotate(L, -2, 1);
+    c._lua_settop(L, -2);
+    this.pushArray(a, keysFrom, keysTo);
+    this.pushArray(a, keysTo, argvTo);
+    return this.call(2, host, opts, w);
   }
 
   // ---------------------------------------------------------------------------------------- running

@@ -162,8 +162,10 @@ register('__script', (ctx) => {
     w.error('ERR scripting is not available in this shard');
     return;
   }
+  // "@name" runs a loaded function (FCALL); anything else is a script's SHA1 (EVAL).
   const sha = a.str(3);
-  if (!engine.has(sha)) {
+  const isFunction = sha.startsWith('@');
+  if (!isFunction && !engine.has(sha)) {
     if (a.len(4) === 0) {
       w.error('NOSCRIPT No matching script. Please use EVAL.');
       return;
@@ -184,7 +186,10 @@ register('__script', (ctx) => {
   shard.scriptState.begin(Date.now());
   let completed: boolean;
   try {
-    completed = engine.runScript(sha, a, 7, 7 + numkeys, a.count, host, { readOnly: a.is(2, '1'), clientResp3: resp3, name }, out);
+    const opts = { readOnly: a.is(2, '1'), clientResp3: resp3, name };
+    completed = isFunction
+      ? engine.runFunction(sha.slice(1), a, 7, 7 + numkeys, a.count, host, opts, out)
+      : engine.runScript(sha, a, 7, 7 + numkeys, a.count, host, opts, out);
   } finally {
     shard.scriptState.end();
   }
@@ -222,3 +227,37 @@ register('__script_flush', (ctx) => {
   ctx.reply.ok();
 });
 
+
+/** __function_load libname replace code → *n of [name, description, flags], or the load error. */
+register('__function_load', (ctx) => {
+  const engine = shardOf(ctx).scripts;
+  if (engine === null) {
+    ctx.reply.error('ERR scripting is not available in this shard');
+    return;
+  }
+  const a = ctx.args;
+  const result = engine.loadLibrary(a.str(1), a.str(3), a.is(2, '1'));
+  const w = ctx.reply;
+  if (typeof result === 'string') {
+    w.error(result);
+    return;
+  }
+  w.array(result.length);
+  for (const [name, description, flags] of result) {
+    w.array(3);
+    w.bulk(name);
+    if (description === null) w.nullBulk();
+    else w.bulk(description);
+    w.bulk(flags);
+  }
+});
+
+register('__function_delete', (ctx) => {
+  shardOf(ctx).scripts?.deleteLibrary(ctx.args.str(1));
+  ctx.reply.ok();
+});
+
+register('__function_flush', (ctx) => {
+  shardOf(ctx).scripts?.flushLibraries();
+  ctx.reply.ok();
+});
