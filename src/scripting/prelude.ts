@@ -85,25 +85,39 @@ end
 
 local raw_format = string.format
 local int_conv = { d = true, i = true, o = true, u = true, x = true, X = true, c = true }
+
+-- 5.1's %q: only the quote, the backslash, newline, carriage return and NUL are escaped.
+local q_escapes = { ['"'] = '\\"', ['\\'] = '\\\\', ['\n'] = '\\\n', ['\r'] = '\\r', ['\0'] = '\\000' }
+local function quote51(v)
+  return '"' .. string.gsub(v, '[\\"\n\r%z]', q_escapes) .. '"'
+end
+
 local function format51(f, ...)
   local n = select('#', ...)
-  local floats = false
-  for i = 1, n do
-    if mtype((select(i, ...))) == 'float' then floats = true break end
-  end
-  if not floats then return raw_format(f, ...) end
-  local args = { ... }
-  local i = 0
-  for conv in string.gmatch(f, '%%[-+ #0]*%d*%.?%d*(.)') do
-    if conv ~= '%' then
-      i = i + 1
-      local a = args[i]
-      if mtype(a) == 'float' then
-        if int_conv[conv] then args[i] = trunc(a)
-        elseif conv == 's' then args[i] = tostring51(a) end
-      end
+  local special = string.find(f, '%q', 1, true) ~= nil
+  if not special then
+    for i = 1, n do
+      if mtype((select(i, ...))) == 'float' then special = true break end
     end
   end
+  if not special then return raw_format(f, ...) end
+  local args = { ... }
+  local i = 0
+  f = string.gsub(f, '%%[-+ #0]*%d*%.?%d*(.)', function(conv)
+    if conv == '%' then return nil end
+    i = i + 1
+    local a = args[i]
+    if conv == 'q' then
+      if type(a) == 'string' or type(a) == 'number' then
+        args[i] = quote51(mtype(a) == 'float' and tostring51(a) or tostring(a))
+        return '%s'
+      end
+    elseif mtype(a) == 'float' then
+      if int_conv[conv] then args[i] = trunc(a)
+      elseif conv == 's' then args[i] = tostring51(a) end
+    end
+    return nil
+  end)
   return raw_format(f, tunpack(args, 1, n))
 end
 
@@ -302,6 +316,15 @@ local base = {}
 local eval_globals = setmetatable({}, { __index = base })
 local env = protect(eval_globals)
 
+-- 5.4 words "attempt to index a nil value (local 'x')" where 5.1 says "attempt to index local 'x'
+-- (a nil value)": scripts and tests match on these texts, so errors are given back in 5.1's words.
+local function message51(m)
+  return (string.gsub(m, "attempt to (%a[%a ]-) a (%a+) value %((%a+) '([^']*)'%)", function(op, t, kind, name)
+    if kind == 'constant' then return nil end
+    return 'attempt to ' .. op .. ' ' .. kind .. " '" .. name .. "' (a " .. t .. ' value)'
+  end))
+end
+
 -- Redis replaces pcall: an error raised as a {err=…} table reaches the Lua code as its message string.
 local function pcall_result(ok, ...)
   if ok then return true, ... end
@@ -309,6 +332,8 @@ local function pcall_result(ok, ...)
   if type(e) == 'table' then
     local m = rawget(e, 'err')
     if type(m) == 'string' then return false, m end
+  elseif type(e) == 'string' then
+    return false, message51(e)
   end
   return false, e
 end
@@ -353,7 +378,9 @@ local function handler(err)
     level = level + 1
     i = dbg.getinfo(level, 'nSl')
   end
-  if type(err) ~= 'table' then err = { err = 'ERR ' .. tostring51(err) } end
+  if type(err) ~= 'table' then
+    err = { err = 'ERR ' .. (type(err) == 'string' and message51(err) or tostring51(err)) }
+  end
   if i then
     err.source = i.source
     err.line = i.currentline
@@ -465,6 +492,7 @@ local function load_library(libname, chunk, replace)
   if not ok then
     local msg
     if type(e) == 'table' and type(rawget(e, 'err')) == 'string' then msg = e.err
+    elseif type(e) == 'string' then msg = 'ERR ' .. message51(e)
     else msg = 'ERR ' .. tostring51(e) end
     return nil, 'ERR Error registering functions: ' .. msg
   end
