@@ -43,6 +43,7 @@ export function libraryMetadata(code: string): { name: string } | { error: strin
   const engine = parts[0].slice(2);
   let name: string | null = null;
   for (const part of parts.slice(1)) {
+    if (part === '') continue; // runs of spaces
     if (part.startsWith('name=')) {
       if (name !== null) return { error: 'ERR Invalid metadata value, name argument was given multiple times' };
       name = part.slice(5);

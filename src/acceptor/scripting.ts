@@ -50,6 +50,7 @@ export function parseShebang(body: string): ReadonlySet<string> | null | { error
   if (parts[0] !== '#!lua') return { error: `ERR Unexpected engine in script shebang: ${parts[0]}` };
   const flags = new Set<string>();
   for (const part of parts.slice(1)) {
+    if (part === '') continue; // runs of spaces
     if (!part.startsWith('flags=')) return { error: `ERR Unknown lua shebang option: ${part}` };
     const list = part.slice(6);
     if (list === '') continue;
@@ -184,7 +185,8 @@ export class Scripting {
   /** The frame's arguments: __script mode ro sha body name numkeys key… arg… */
   private frameArgs(req: RunRequest, mode: 'fast' | 'global', shard: number): Buffer[] {
     const compiled = this.compiled[shard];
-    const body = req.sha.startsWith('@') || compiled.has(req.sha) ? '' : this.cache.get(req.sha)!.body;
+    // The source travels marked with a leading '+', so an empty script is not taken for "no source".
+    const body = req.sha.startsWith('@') || compiled.has(req.sha) ? '' : `+${this.cache.get(req.sha)!.body}`;
     compiled.add(req.sha);
     return [
       Buffer.from('__script'),

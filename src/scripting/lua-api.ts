@@ -159,20 +159,20 @@ export class LuaHeap {
   }
 
   /** Push a latin1 string (one char per byte). */
-  pushString(s: string): void {
+  pushString(s: string, L = this.L): void {
     const n = s.length;
     const p = this.room(n);
     const heap = this.c.HEAPU8;
     if (n < 64) for (let i = 0; i < n; i++) heap[p + i] = s.charCodeAt(i);
     else Buffer.from(heap.buffer, heap.byteOffset + p, n).latin1Write(s, 0, n);
-    this.c._lua_pushlstring(this.L, p, n);
+    this.c._lua_pushlstring(L, p, n);
   }
 
-  pushBytes(b: Uint8Array, start = 0, end = b.length): void {
+  pushBytes(b: Uint8Array, start = 0, end = b.length, L = this.L): void {
     const n = end - start;
     const p = this.room(n);
     this.c.HEAPU8.set(b.subarray(start, end), p);
-    this.c._lua_pushlstring(this.L, p, n);
+    this.c._lua_pushlstring(L, p, n);
   }
 
   /** The string (or number, converted in place by Lua) at `idx` as latin1, or null. */

@@ -10,7 +10,6 @@
  *   env      the read-only global table scripts run with (their _ENV)
  *   globals  the table behind it, where the engine sets KEYS and ARGV for each EVAL
  *   handler  the pcall message handler
- *   seed     function(n) resetting math.random's generator (Redis reseeds it for every script)
  *   fenv     the global table of function libraries (FUNCTION LOAD chunks run with it as _ENV)
  *   functions             function name → callback, for FCALL
  *   load_library(name, chunk, replace), delete_library(name), flush_libraries()
@@ -34,13 +33,14 @@ local tconcat, tunpack = table.concat, table.unpack
 local backing = setmetatable({}, { __mode = 'k' })
 
 local function readonly_error() error('Attempt to modify a readonly table', 2) end
+local sandbox_next
 
 local function protect(t)
   local proxy = {}
   local mt = {
     __index = t,
     __newindex = readonly_error,
-    __pairs = function() return next, t, nil end,
+    __pairs = function(p) return sandbox_next, p, nil end,
     __len = function() return #t end,
   }
   -- getmetatable(proxy) gives a read-only view of the metatable itself.
@@ -54,26 +54,73 @@ local function sandbox_rawset(t, k, v)
   if backing[t] then error('Attempt to modify a readonly table', 0) end
   return rawset(t, k, v)
 end
+-- An error of a C function called by a shim, reworded as if the script had called the function
+-- itself (its name instead of '?', the position of the script's line: the shim raises at level 2).
+local function reword(e, name)
+  if type(e) ~= 'string' then return e end
+  return (string.gsub(e, "^bad argument #(%d+) to '[^']*'", "bad argument #%1 to '" .. name .. "'"))
+end
+
 local function sandbox_setmetatable(t, mt)
   if backing[t] then error('Attempt to modify a readonly table', 0) end
-  return setmetatable(t, mt)
+  local ok, r = pcall(setmetatable, t, mt)
+  if ok then return r end
+  error(reword(r, 'setmetatable'), 2)
 end
+-- The tables a proxy reads through, in order (a proxy's backing table, then the __index tables
+-- chained behind it), so rawget/next/pairs see the names a script can reach, as in Redis's flat _G.
+local function layers(t)
+  local out = {}
+  local b = backing[t]
+  while type(b) == 'table' do
+    out[#out + 1] = b
+    local mt = getmetatable(b)
+    b = mt and rawget(mt, '__index')
+  end
+  return out
+end
+
 local function sandbox_rawget(t, k)
-  local b = backing[t]
-  if b then return rawget(b, k) end
-  return rawget(t, k)
+  if backing[t] == nil then return rawget(t, k) end
+  for _, b in ipairs(layers(t)) do
+    local v = rawget(b, k)
+    if v ~= nil then return v end
+  end
+  return nil
 end
-local function sandbox_next(t, k)
-  local b = backing[t]
-  if b then return next(b, k) end
-  return next(t, k)
+
+-- next over a proxy walks its layers one after another (names shadowed by an earlier layer are
+-- skipped).
+function sandbox_next(t, k)
+  if backing[t] == nil then return next(t, k) end
+  local ls = layers(t)
+  local i = 1
+  if k ~= nil then
+    while i <= #ls and rawget(ls[i], k) == nil do i = i + 1 end
+  end
+  while i <= #ls do
+    local nk, nv = next(ls[i], k)
+    while nk ~= nil do
+      local shadowed = false
+      for j = 1, i - 1 do if rawget(ls[j], nk) ~= nil then shadowed = true break end end
+      if not shadowed then return nk, nv end
+      nk, nv = next(ls[i], nk)
+    end
+    i = i + 1
+    k = nil
+  end
+  return nil
 end
 
 ------------------------------------------------------------------------------ Lua 5.1 behaviour
 -- 5.1 prints every number with "%.14g"; 5.4 prints whole floats as "5.0".
 local raw_tostring = tostring
-local function tostring51(v)
+local NULL = libs.cjson and libs.cjson.null
+local function tostring51(...)
+  local v = ...
   if mtype(v) == 'float' then return fmt('%.14g', v) end
+  if v == NULL and NULL ~= nil then return 'userdata: (nil)' end
+  if select('#', ...) == 0 then error("bad argument #1 to 'tostring' (value expected)", 2) end
   return raw_tostring(v)
 end
 
@@ -100,7 +147,11 @@ local function format51(f, ...)
       if mtype((select(i, ...))) == 'float' then special = true break end
     end
   end
-  if not special then return raw_format(f, ...) end
+  if not special then
+    local ok, r = pcall(raw_format, f, ...)
+    if ok then return r end
+    error(reword(r, 'format'), 2)
+  end
   local args = { ... }
   local i = 0
   f = string.gsub(f, '%%[-+ #0]*%d*%.?%d*(.)', function(conv)
@@ -118,7 +169,9 @@ local function format51(f, ...)
     end
     return nil
   end)
-  return raw_format(f, tunpack(args, 1, n))
+  local ok, r = pcall(raw_format, f, tunpack(args, 1, n))
+  if ok then return r end
+  error(reword(r, 'format'), 2)
 end
 
 local function concat51(t, sep, i, j)
@@ -128,13 +181,47 @@ local function concat51(t, sep, i, j)
   for k = i, j do
     if mtype(rawget(t, k)) == 'float' then floats = true break end
   end
-  if not floats then return tconcat(t, sep, i, j) end
+  if not floats then
+    local ok, r = pcall(tconcat, t, sep, i, j)
+    if ok then return r end
+    error(reword(r, 'concat'), 2)
+  end
   local copy = {}
   for k = i, j do
     local v = t[k]
     copy[k - i + 1] = mtype(v) == 'float' and tostring51(v) or v
   end
   return tconcat(copy, sep)
+end
+
+local function unpack51(t, i, j)
+  if type(t) ~= 'table' then
+    error("bad argument #1 to 'unpack' (table expected, got " .. (t == nil and 'nil' or type(t)) .. ')', 2)
+  end
+  return tunpack(t, i or 1, j or #t)
+end
+
+-- 5.1's error: numbers get a position like strings.
+local function error51(m, level)
+  level = level or 1
+  if type(m) == 'number' then m = tostring51(m) end
+  if level > 0 then level = level + 1 end
+  error(m, level)
+end
+
+-- 5.1's load takes a reader function only (strings go to loadstring).
+local function load51(f, chunkname)
+  if type(f) ~= 'function' then
+    error("bad argument #1 to 'load' (function expected, got " .. (f == nil and 'no value' or type(f)) .. ')', 2)
+  end
+  return load(f, chunkname or '=(load)', 't', G.__sandbox_env)
+end
+
+-- 5.1's table.remove of an empty table returns nothing (5.4: nil).
+local tremove = table.remove
+local function remove51(t, ...)
+  if select('#', ...) == 0 and type(t) == 'table' and #t == 0 then return end
+  return tremove(t, ...)
 end
 
 local function maxn(t)
@@ -153,50 +240,12 @@ local function loadstring51(s, chunkname)
   return load(s, chunkname or s, 't', G.__sandbox_env)
 end
 
-local function env_of(f, level)
-  if f == nil then f = 1 end
-  if type(f) == 'number' then
-    if f == 0 then return nil end
-    local info = dbg.getinfo(f + level, 'f')
-    if not info then error("bad argument #1 to '" .. (level == 2 and 'getfenv' or 'setfenv') .. "' (invalid level)", level) end
-    f = info.func
-  end
-  return f
-end
-
-local function getfenv51(f)
-  local fn = env_of(f, 2)
-  if fn == nil or type(fn) ~= 'function' then return G.__sandbox_env end
-  local i = 1
-  while true do
-    local name, val = dbg.getupvalue(fn, i)
-    if name == '_ENV' then return val end
-    if not name then return G.__sandbox_env end
-    i = i + 1
-  end
-end
-
-local function setfenv51(f, t)
-  if type(t) ~= 'table' then error("bad argument #2 to 'setfenv' (table expected, got " .. type(t) .. ')', 2) end
-  local fn = env_of(f, 2)
-  if type(fn) ~= 'function' then error("'setfenv' cannot change environment of given object", 2) end
-  local i = 1
-  while true do
-    local name = dbg.getupvalue(fn, i)
-    if name == '_ENV' then
-      dbg.upvaluejoin(fn, i, function() return t end, 1)
-      return fn
-    end
-    if not name then return fn end
-    i = i + 1
-  end
-end
-
 -- Patterns: 5.4 still understands %z; nothing to shim.
 
--- Redis's math.random: the 48-bit generator of its rand.c, reseeded with 0 before every script so a
--- script's random sequence is the same on every run (and on a replica).
-local rand_state = 0
+-- Redis's math.random: the 48-bit generator of its rand.c. Redis 7.0 keeps one state for the process
+-- (scripts are replicated by effects, so it need not be reset); Ferrous keeps one per shard.
+-- rand.c's initial state (X2 X1 X0 = 0x1234 0xABCD 0x330E) until a script calls math.randomseed.
+local rand_state = 0x1234abcd330e
 local function srand48(seed)
   rand_state = ((seed & 0xffffffff) << 16 | 0x330e) & 0xffffffffffff
 end
@@ -252,9 +301,10 @@ local string51 = copy(string, { 'byte', 'char', 'dump', 'find', 'format', 'gmatc
   'match', 'rep', 'reverse', 'sub', 'upper' })
 string51.format = format51
 string51.gfind = string.gmatch
-string51.dump = nil -- bytecode cannot be loaded back, so it is of no use (and Redis refuses it)
 
-local table51 = copy(table, { 'insert', 'remove', 'sort' })
+
+local table51 = copy(table, { 'insert', 'sort' })
+table51.remove = remove51
 table51.concat = concat51
 table51.getn = function(t) return #t end
 table51.setn = function() error("'setn' is obsolete", 2) end
@@ -288,7 +338,13 @@ math51.tanh = function(x) local a, b = math.exp(x), math.exp(-x) return (a - b) 
 math51.random = random51
 math51.randomseed = randomseed51
 
-local coroutine51 = copy(coroutine, { 'create', 'resume', 'running', 'status', 'wrap', 'yield' })
+local coroutine51 = copy(coroutine, { 'create', 'resume', 'status', 'wrap', 'yield' })
+-- 5.1 answers nil in the main thread (5.4: the main thread and true).
+coroutine51.running = function()
+  local co, main = coroutine.running()
+  if main then return nil end
+  return co
+end
 
 ------------------------------------------------------------------------------ the redis table
 local redis = {
@@ -342,14 +398,13 @@ local function pcall51(f, ...)
 end
 
 for k, v in pairs({
-  assert = assert, error = error, ipairs = ipairs, pairs = pairs, select = select, type = type,
-  tonumber = tonumber, tostring = tostring51, unpack = tunpack, rawequal = rawequal,
+  assert = assert, error = error51, ipairs = ipairs, pairs = pairs, select = select, type = type,
+  tonumber = tonumber, tostring = tostring51, unpack = unpack51, rawequal = rawequal,
   rawget = sandbox_rawget, rawset = sandbox_rawset, next = sandbox_next,
   getmetatable = getmetatable, setmetatable = sandbox_setmetatable,
   pcall = pcall51, xpcall = xpcall, collectgarbage = collectgarbage,
   gcinfo = function() return tointeger(floor(collectgarbage('count'))) end,
-  loadstring = loadstring51, load = function(chunk, name) return load(chunk, name, 't', env) end,
-  getfenv = getfenv51, setfenv = setfenv51,
+  loadstring = loadstring51, load = load51,
   _VERSION = 'Lua 5.1',
   string = protect(string51), table = protect(table51), math = protect(math51),
   coroutine = protect(coroutine51), redis = protect(redis),
@@ -387,6 +442,9 @@ local function handler(err)
   end
   return err
 end
+
+-- Redis 7.0 leaves its error handler reachable as a global of EVAL scripts.
+rawset(base, '__redis__err__handler', handler)
 
 ------------------------------------------------------------------------------ functions
 -- FUNCTION LOAD runs a library's code with only redis.register_function, redis.log and the version
@@ -522,6 +580,6 @@ local function flush_libraries()
   for name in pairs(libraries) do delete_library(name) end
 end
 
-return { env = env, globals = eval_globals, handler = handler, seed = srand48, fenv = fenv, functions = functions,
+return { env = env, globals = eval_globals, handler = handler, fenv = fenv, functions = functions,
   load_library = load_library, delete_library = delete_library, flush_libraries = flush_libraries }
 `;

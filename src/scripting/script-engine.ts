@@ -70,7 +70,6 @@ export class ScriptEngine {
   private envRef = 0;
   private globalsRef = 0;
   private handlerRef = 0;
-  private seedRef = 0;
   private fenvRef = 0;
   private functionsRef = 0;
   private loadLibraryRef = 0;
@@ -92,15 +91,16 @@ export class ScriptEngine {
   private readonly resolved = new Map<string, CommandSpec | string>();
 
   private resolve(args: Args): CommandSpec | string {
-    // Containers (CONFIG GET …) depend on their second argument: resolve them every time.
+    // The name lookup is cached (containers such as CONFIG GET depend on their second argument, so
+    // they are looked up every time); the arity and script checks run on every call.
     const name = args.str(0);
-    let r = this.resolved.get(name);
-    if (r === undefined) {
-      r = resolveScriptCommand(args);
+    const cached = this.resolved.get(name);
+    if (cached === undefined || typeof cached === 'string') {
+      const r = resolveScriptCommand(args);
       if (typeof r !== 'string' && r.parent === null && this.resolved.size < 1024) this.resolved.set(name, r);
       return r;
     }
-    return r;
+    return checkScriptCommand(cached, args);
   }
   private hookFn = 0;
   private abortHookFn = 0;
@@ -162,7 +162,13 @@ export class ScriptEngine {
     for (const lib of LUA_LIBRARIES) {
       const err = lua.load(lib.source, '@ferrous');
       if (err !== null) throw new Error(`loading Lua library ${lib.name}: ${err}`);
-      if (c._lua_pcallk(L, 0, 1, 0, 0, 0) !== LUA_OK) throw new Error(`loading Lua library ${lib.name}: ${lua.toString(-1)}`);
+      // cjson.null is a NULL light userdata, as in Redis (the chunk takes it as its argument).
+      let nargs = 0;
+      if (lib.name === 'cjson') {
+        c._lua_pushlightuserdata(L, 0);
+        nargs = 1;
+      }
+      if (c._lua_pcallk(L, nargs, 1, 0, 0, 0) !== LUA_OK) throw new Error(`loading Lua library ${lib.name}: ${lua.toString(-1)}`);
       lua.setField(-2, lib.name);
     }
     const err = lua.load(PRELUDE_LUA, '@ferrous');
@@ -177,7 +183,6 @@ export class ScriptEngine {
     this.envRef = ref('env');
     this.globalsRef = ref('globals');
     this.handlerRef = ref('handler');
-    this.seedRef = ref('seed');
     this.fenvRef = ref('fenv');
     this.functionsRef = ref('functions');
     this.loadLibraryRef = ref('load_library');
@@ -206,7 +211,7 @@ export class ScriptEngine {
     const nl = body.indexOf('\n');
     const code = body.startsWith('#!') ? (nl < 0 ? '' : body.slice(nl)) : body;
     const err = lua.load(code, '@user_script');
-    if (err !== null) return `ERR Error compiling script (new function): ${err.replace(/\r?\n/g, ' ')}`;
+    if (err !== null) return `ERR Error compiling script (new function): ${compileMessage51(err)}`;
     // _ENV of the chunk: the read-only globals.
     c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.envRef));
     c._lua_setupvalue(L, -2, 1);
@@ -239,7 +244,7 @@ export class ScriptEngine {
     const err = lua.load(body, '@user_function');
     if (err !== null) {
       c._lua_settop(L, 0);
-      return `ERR Error compiling function: ${err.replace(/\r?\n/g, ' ')}`;
+      return `ERR Error compiling function: ${compileMessage51(err)}`;
     }
     c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.fenvRef));
     c._lua_setupvalue(L, -2, 1);
@@ -342,10 +347,6 @@ export class ScriptEngine {
     this.aborting = null;
     this.killed = false;
     this.wrote = false;
-    // Redis reseeds the script PRNG before every script: the same sequence on every run.
-    c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.seedRef));
-    c._lua_pushnumber(L, 0);
-    c._lua_pcallk(L, 1, 0, 0, 0, 0);
     c._lua_sethook(L, this.hookFn, LUA_MASKCOUNT, HOOK_COUNT);
     const rc = c._lua_pcallk(L, nargs, 1, 1, 0, 0);
     c._lua_sethook(L, 0, 0, 0);
@@ -476,7 +477,7 @@ export class ScriptEngine {
     } else text = msg;
     text = text.replace(/^[\r\n]+|[\r\n]+$/g, '');
     lua.c._lua_createtable(l, 0, 1);
-    lua.pushString(text);
+    lua.pushString(text, l);
     lua.setField(-2, 'err', l);
   }
 
@@ -513,7 +514,7 @@ export class ScriptEngine {
       return lua.raise(l);
     }
     const b = lua.toBytes(1, l);
-    lua.pushString(sha1hex(b === null ? '' : Buffer.from(b)));
+    lua.pushString(sha1hex(b === null ? '' : Buffer.from(b)), l);
     return 1;
   }
 
@@ -568,6 +569,13 @@ export class ScriptEngine {
     if (argc === 0) {
       this.pushErrorTable(l, 'ERR Please specify at least one argument for this redis lib call');
       return lua.raise(l);
+    }
+    for (let i = 1; i <= argc; i++) {
+      const t = c._lua_type(l, i);
+      if (t !== LUA_TNUMBER && t !== LUA_TSTRING) {
+        this.pushErrorTable(l, 'ERR Lua redis lib command arguments must be strings or integers');
+        return lua.raise(l);
+      }
     }
     const name = lua.toString(1, l);
     const spec = name === null ? undefined : lookupCommand(name.toLowerCase());
@@ -639,12 +647,12 @@ export class ScriptEngine {
           c._lua_pushboolean(l, 0);
           return next;
         }
-        lua.pushBytes(b, next, next + n);
+        lua.pushBytes(b, next, next + n, l);
         return next + n + 2;
       }
       case 43 /* + */:
         c._lua_createtable(l, 0, 1);
-        lua.pushBytes(b, p + 1, lineEnd);
+        lua.pushBytes(b, p + 1, lineEnd, l);
         lua.setField(-2, 'ok', l);
         return next;
       case 45 /* - */:
@@ -696,16 +704,16 @@ export class ScriptEngine {
       }
       case 40 /* ( */:
         c._lua_createtable(l, 0, 1);
-        lua.pushBytes(b, p + 1, lineEnd);
+        lua.pushBytes(b, p + 1, lineEnd, l);
         lua.setField(-2, 'big_number', l);
         return next;
       case 61 /* = */: {
         const n = parseInt(latin(b, p + 1, lineEnd), 10);
         c._lua_createtable(l, 0, 1);
         c._lua_createtable(l, 0, 2);
-        lua.pushBytes(b, next + 4, next + n);
+        lua.pushBytes(b, next + 4, next + n, l);
         lua.setField(-2, 'string', l);
-        lua.pushBytes(b, next, next + 3);
+        lua.pushBytes(b, next, next + 3, l);
         lua.setField(-2, 'format', l);
         lua.setField(-2, 'verbatim_string', l);
         return next + n + 2;
@@ -890,9 +898,18 @@ export function resolveScriptCommand(args: Args): CommandSpec | string {
     spec = args.count > 1 ? spec.subcommands.get(args.lower(1)) : undefined;
   }
   if (spec === undefined) return 'ERR Unknown Redis command called from script';
+  return checkScriptCommand(spec, args);
+}
+
+function checkScriptCommand(spec: CommandSpec, args: Args): CommandSpec | string {
   if (!arityOk(spec, args.count)) return 'ERR Wrong number of args calling Redis command from script';
   if (spec.flags.has('noscript')) return 'ERR This Redis command is not allowed from script';
   return spec;
+}
+
+/** A 5.4 parser message in 5.1's words where they differ only in quoting ("near <eof>"). */
+function compileMessage51(msg: string): string {
+  return msg.replace(/ near <eof>$/, " near '<eof>'").replace(/\r?\n/g, ' ');
 }
 
 /** The C string a Lua string stands for in Redis's sds calls (up to the first NUL). */

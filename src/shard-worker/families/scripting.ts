@@ -149,8 +149,8 @@ function shardOf(ctx: ExecContext): Shard {
 
 /**
  * __script mode ro sha body name numkeys key… arg…
- *   mode: "fast" or "global" (see the module comment); ro: "1" for read-only runs; body: the source
- *   when this shard may not have compiled it yet, else empty; name: what errors call the script.
+ *   mode: "fast" or "global" (see the module comment); ro: "1" for read-only runs; body: "+" and the
+ *   source when this shard may not have compiled it yet, else empty; name: what errors call the script.
  */
 register('__script', (ctx) => {
   const shard = shardOf(ctx);
@@ -170,7 +170,7 @@ register('__script', (ctx) => {
       w.error('NOSCRIPT No matching script. Please use EVAL.');
       return;
     }
-    const err = engine.compile(sha, a.str(4));
+    const err = engine.compile(sha, a.str(4).slice(1));
     if (err !== null) {
       w.error(err);
       return;
