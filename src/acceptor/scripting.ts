@@ -179,7 +179,6 @@ export class Scripting {
     const b = Buffer.from(text, 'latin1');
     if (b[0] === 45) this.server.countError(text.slice(1, text.indexOf(' ') >>> 0));
     inv.sink.deliver(b, 0, b.length, inv.tag);
-    this.server.flushOutput();
   }
 
   /** The frame's arguments: __script mode ro sha body name numkeys key… arg… */
@@ -241,7 +240,6 @@ export class Scripting {
   /** Open one of the client's gates (see the module comment); its input resumes when none is left. */
   ungate(client: Client): void {
     client.scriptGate--;
-    this.server.flushOutput();
     if (client.scriptGate === 0) this.server.resumeInput(client);
   }
 
@@ -267,7 +265,6 @@ export class Scripting {
           shards.publishAll();
           this.checkCompiled(req.sha, bytes.subarray(s, e));
           req.inv.sink.deliver(bytes, s, e, req.inv.tag);
-          this.server.flushOutput();
           done?.();
         },
       };

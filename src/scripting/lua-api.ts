@@ -82,6 +82,8 @@ export interface LuaC {
   _lua_gc(L: LuaState, what: number, ...args: number[]): number;
   _luaL_loadbufferx(L: LuaState, buf: number, size: number, name: number, mode: number): number;
   _luaL_ref(L: LuaState, t: number): number;
+  _lua_setallocf(L: LuaState, f: number, ud: number): void;
+  _realloc(p: number, n: number): number;
   _luaL_unref(L: LuaState, t: number, ref: number): void;
 }
 
@@ -98,8 +100,6 @@ export class LuaHeap {
   private constructor(
     readonly c: LuaC,
     readonly L: LuaState,
-    private readonly setMax: (bytes: number) => void,
-    private readonly used: () => number,
   ) {
     this.lenPtr = c._malloc(8);
   }
@@ -129,22 +129,49 @@ export class LuaHeap {
     }
     const g = engine.global;
     const module = (g as unknown as { lua: { module: LuaC } }).lua.module;
-    const heap = new LuaHeap(
-      raw === null ? module : direct(module, raw),
-      g.address,
-      (n) => g.setMemoryMax(n > 0 ? n : undefined),
-      () => g.getMemoryUsed(),
-    );
+    const c = raw === null ? module : direct(module, raw);
+    const heap = new LuaHeap(c, g.address);
+    heap.installAllocator(g.getMemoryUsed());
     heap.setMemoryMax(memoryMax);
     return heap;
   }
 
+  /** Bytes the Lua state holds, and the cap on them (0 = none). */
+  private used = 0;
+  private max = 0;
+
+  /**
+   * Lua's allocator: realloc/free in the wasm heap with accounting and the cap, replacing wasmoon's
+   * (same accounting, but it reaches realloc through emscripten's checking wrapper on every
+   * allocation). An allocation past the cap fails, which Lua turns into a "not enough memory" error.
+   */
+  private installAllocator(alreadyUsed: number): void {
+    const c = this.c;
+    this.used = alreadyUsed;
+    const alloc = c.addFunction((_ud: number, ptr: number, osize: number, nsize: number): number => {
+      if (nsize === 0) {
+        if (ptr !== 0) {
+          this.used -= osize;
+          c._free(ptr);
+        }
+        return 0;
+      }
+      // With ptr NULL, osize is the kind of object being allocated, not a size.
+      const delta = ptr !== 0 ? nsize - osize : nsize;
+      if (delta > 0 && this.max > 0 && this.used + delta > this.max) return 0;
+      const p = c._realloc(ptr, nsize);
+      if (p !== 0) this.used += delta;
+      return p;
+    }, 'iiiii');
+    c._lua_setallocf(this.L, alloc, 0);
+  }
+
   setMemoryMax(bytes: number): void {
-    this.setMax(bytes);
+    this.max = bytes > 0 ? bytes : 0;
   }
 
   memoryUsed(): number {
-    return this.used();
+    return this.used;
   }
 
   /** A pointer to `n` bytes of scratch space (valid until the next call). */
