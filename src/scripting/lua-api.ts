@@ -217,6 +217,26 @@ export class LuaHeap {
     return Buffer.from(heap.buffer, heap.byteOffset + p, n).latin1Slice(0, n);
   }
 
+  /** The wasm memory as a Buffer, re-made when the memory grows (its ArrayBuffer is replaced). */
+  private heapBuf: Buffer = Buffer.alloc(0);
+
+  /**
+   * Copy the string at `idx` into `target` at `pos` without allocating; returns its length, or -1
+   * when the value is not a string (or number).
+   */
+  copyString(idx: number, L: LuaState, target: Buffer, pos: number): number {
+    const c = this.c;
+    const p = c._lua_tolstring(L, idx, this.lenPtr);
+    if (p === 0) return -1;
+    const n = c.HEAPU32[this.lenPtr >> 2];
+    if (pos + n > target.length) return -2 - n;
+    const heap = c.HEAPU8;
+    if (this.heapBuf.buffer !== heap.buffer) this.heapBuf = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
+    if (n < 32) for (let i = 0; i < n; i++) target[pos + i] = heap[p + i];
+    else this.heapBuf.copy(target, pos, p, p + n);
+    return n;
+  }
+
   /** The string at `idx` as a view into the wasm heap (valid until Lua runs again), or null. */
   toBytes(idx: number, L = this.L): Uint8Array | null {
     const c = this.c;

@@ -90,6 +90,14 @@ export class ScriptEngine {
   /** Command name as sent → what resolveScriptCommand found for it (names repeat: skip the lookup). */
   private readonly resolved = new Map<string, CommandSpec | string>();
 
+  /** Make room for `more` bytes after the first `used` of the argument buffer. */
+  private growArgs(used: number, more: number): void {
+    const grown = Buffer.allocUnsafe(Math.max(this.argBuf.length * 2, used + more));
+    this.argBuf.copy(grown, 0, 0, used);
+    this.argBuf = grown;
+    this.callArgs.bytes = grown;
+  }
+
   private resolve(args: Args): CommandSpec | string {
     // The name lookup is cached (containers such as CONFIG GET depend on their second argument, so
     // they are looked up every time); the arity and script checks run on every call.
@@ -417,24 +425,25 @@ export class ScriptEngine {
     let pos = 0;
     for (let i = 1; i <= argc; i++) {
       const t = c._lua_type(l, i);
-      let bytes: Uint8Array;
       if (t === LUA_TNUMBER) {
         // Not lua_tolstring: Redis formats numbers with %.17g so no precision is lost.
-        bytes = Buffer.from(formatDouble17g(c._lua_tonumberx(l, i, 0)), 'latin1');
+        const text = formatDouble17g(c._lua_tonumberx(l, i, 0));
+        if (pos + text.length > this.argBuf.length) this.growArgs(pos, text.length);
+        args.starts[i - 1] = pos;
+        pos += this.argBuf.latin1Write(text, pos);
+        args.ends[i - 1] = pos;
       } else if (t === LUA_TSTRING) {
-        bytes = lua.toBytes(i, l)!;
+        let n = lua.copyString(i, l, this.argBuf, pos);
+        if (n < -1) {
+          this.growArgs(pos, -n - 2);
+          n = lua.copyString(i, l, this.argBuf, pos);
+        }
+        args.starts[i - 1] = pos;
+        pos += n;
+        args.ends[i - 1] = pos;
       } else {
         return this.callError(l, raise, 'ERR Lua redis lib command arguments must be strings or integers');
       }
-      if (pos + bytes.length > this.argBuf.length) {
-        const grown = Buffer.allocUnsafe(Math.max(this.argBuf.length * 2, pos + bytes.length));
-        this.argBuf.copy(grown, 0, 0, pos);
-        this.argBuf = grown;
-      }
-      this.argBuf.set(bytes, pos);
-      args.starts[i - 1] = pos;
-      pos += bytes.length;
-      args.ends[i - 1] = pos;
     }
     args.bytes = this.argBuf;
     args.count = argc;

@@ -38,7 +38,10 @@ class RunHost implements ScriptHost {
   global = false;
   db = 0;
   connId = 0;
-  readonly undo = new Map<string, KeyEntry>();
+  /** Old values of the keys a fast run wrote, per database index (so no composite key strings). */
+  private undo: Array<Map<string, KeyEntry> | undefined> = [];
+  private undoUsed = false;
+  private wroteMarked = false;
   notificationsMark = 0;
   readonly w = new ReplyWriter(16 * 1024);
 
@@ -47,7 +50,8 @@ class RunHost implements ScriptHost {
     this.global = global;
     this.db = db;
     this.connId = connId;
-    this.undo.clear();
+    this.clearUndo();
+    this.wroteMarked = false;
     this.notificationsMark = shard.notifications.length;
   }
 
@@ -57,15 +61,24 @@ class RunHost implements ScriptHost {
     if (spec.name === 'select') return this.select(args, resp3);
     const write = spec.flags.has('write');
     if (this.runsHere(spec, args)) {
-      if (write && !this.global) this.noteOldValues(spec, args);
-      if (write) shard.scriptState.markWrote();
+      if (write) {
+        if (!this.global) this.noteOldValues(spec, args);
+        this.markWrote();
+      }
       w.reset(resp3);
       shard.execute(spec.index, this.db, this.connId, resp3, args, w);
       return w.buf.subarray(0, w.pos);
     }
     if (!this.global) throw new ScriptAbort(ESCALATE_REPLY);
-    if (write) shard.scriptState.markWrote();
+    if (write) this.markWrote();
     return shard.remoteCall(this.db, resp3, args);
+  }
+
+  /** Tell the acceptor (once per run) that the script wrote: SCRIPT KILL then answers UNKILLABLE. */
+  private markWrote(): void {
+    if (this.wroteMarked) return;
+    this.wroteMarked = true;
+    this.shard.scriptState.markWrote();
   }
 
   log(level: number, message: string): void {
@@ -103,26 +116,42 @@ class RunHost implements ScriptHost {
 
   /** Keep the old value of every key a write in fast mode may change, so the run can be undone. */
   private noteOldValues(spec: CommandSpec, args: Args): void {
-    const idx = keyIndices(spec, args.count, (i) => args.str(i));
-    if (idx.length === 0 || UNDOABLE_ONLY_GLOBALLY.has(spec.name)) throw new ScriptAbort(ESCALATE_REPLY);
-    const d = this.shard.dbs[this.db];
-    for (const i of idx) {
-      const key = args.str(i);
-      const id = `${this.db}\u0000${key}`;
-      if (this.undo.has(id)) continue;
-      let value = d.main.get(key);
-      if (value !== undefined && typeof value !== 'string') {
-        if (value.size() > UNDO_MAX_ELEMENTS || value.clone === undefined) throw new ScriptAbort(ESCALATE_REPLY);
-        value = value.clone();
-      }
-      this.undo.set(id, { db: this.db, key, value, expireAt: value === undefined ? -1 : d.getExpire(key) ?? -1 });
+    if (UNDOABLE_ONLY_GLOBALLY.has(spec.name)) throw new ScriptAbort(ESCALATE_REPLY);
+    if (spec.keys === null && spec.firstKey > 0 && spec.firstKey === spec.lastKey) {
+      // One key at a fixed position (most writes): no index array.
+      if (spec.firstKey >= args.count) throw new ScriptAbort(ESCALATE_REPLY);
+      this.noteOldValue(args.str(spec.firstKey));
+      return;
     }
+    const idx = keyIndices(spec, args.count, (i) => args.str(i));
+    if (idx.length === 0) throw new ScriptAbort(ESCALATE_REPLY);
+    for (const i of idx) this.noteOldValue(args.str(i));
+  }
+
+  private noteOldValue(key: string): void {
+    let m = this.undo[this.db];
+    if (m === undefined) this.undo[this.db] = m = new Map();
+    if (m.has(key)) return;
+    this.undoUsed = true;
+    const d = this.shard.dbs[this.db];
+    let value = d.main.get(key);
+    if (value !== undefined && typeof value !== 'string') {
+      if (value.size() > UNDO_MAX_ELEMENTS || value.clone === undefined) throw new ScriptAbort(ESCALATE_REPLY);
+      value = value.clone();
+    }
+    m.set(key, { db: this.db, key, value, expireAt: value === undefined ? -1 : d.getExpire(key) ?? -1 });
+  }
+
+  clearUndo(): void {
+    if (!this.undoUsed) return;
+    for (const m of this.undo) m?.clear();
+    this.undoUsed = false;
   }
 
   /** Put back what the abandoned run changed, and drop the notifications it produced. */
   rollback(): void {
-    install({ shard: this.shard }, this.undo.values());
-    this.undo.clear();
+    for (const m of this.undo) if (m !== undefined) install({ shard: this.shard }, m.values());
+    this.clearUndo();
     this.shard.notifications.length = this.notificationsMark;
   }
 
@@ -183,7 +212,7 @@ register('__script', (ctx) => {
   const name = a.str(5);
   host.begin(shard, global, ctx.dbIndex, ctx.connId);
   out.reset(resp3);
-  shard.scriptState.begin(Date.now());
+  shard.scriptState.begin(shard.now);
   let completed: boolean;
   try {
     const opts = { readOnly: a.is(2, '1'), clientResp3: resp3, name };
@@ -200,7 +229,7 @@ register('__script', (ctx) => {
     w.error(ESCALATE_REPLY);
     return;
   }
-  host.undo.clear();
+  host.clearUndo();
   w.raw(out.buf, 0, out.pos);
   if (out.errors > 0) {
     w.errors += out.errors;
