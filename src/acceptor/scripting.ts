@@ -21,7 +21,7 @@ import type { Invocation, Server } from './server.js';
 import type { LockOwner, ReplySink, ScriptCallHandler, ShardHandle } from './shards.js';
 import { ShardLock } from './lock-manager.js';
 import { commandByName, lookupCommand, type CommandSpec } from '../shared/command-table.js';
-import { parseStrictInt64 } from '../shared/numbers.js';
+import { parseStrictInt, parseStrictInt64 } from '../shared/numbers.js';
 import { Args, RequestFlag } from '../shared/frame.js';
 import { sha1hex } from '../scripting/script-engine.js';
 import { ESCALATE_REPLY } from '../shard-worker/families/scripting.js';
@@ -62,23 +62,53 @@ export function parseShebang(body: string): ReadonlySet<string> | null | { error
   return flags;
 }
 
-/** Arguments of one script run, copied out of the client's parser buffer. */
-interface RunRequest {
-  inv: Invocation;
-  /** Script SHA1, or "@name" for a function (FCALL). */
-  sha: string;
-  readOnly: boolean;
-  /** argv[2..]: numkeys, keys, args. */
-  tail: Buffer[];
-  numkeys: number;
-  keyShards: number[];
+/**
+ * One script run: its arguments (numkeys, keys, args) copied once out of the client's parser buffer,
+ * and the sink its shard answers (so a run needs no closures).
+ */
+class ScriptRun implements ReplySink {
+  /** numkeys, keys and args, back to back, with their offsets. */
+  readonly tail: Buffer;
+  readonly tailStarts: number[] = [];
+  readonly tailEnds: number[] = [];
+  readonly keyShards: number[] = [];
+  /** Fast run in flight (its client is gated); false for a global run. */
+  fast = false;
+  /** Global runs: the shard it runs on and how to release its lock. */
+  home: ShardHandle | null = null;
+  release: (() => void) | null = null;
+  done: (() => void) | null = null;
+
+  constructor(
+    readonly scripting: Scripting,
+    readonly inv: Invocation,
+    /** Script SHA1, or "@name" for a function (FCALL). */
+    readonly sha: string,
+    readonly readOnly: boolean,
+    readonly numkeys: number,
+  ) {
+    const { buf, starts, ends } = inv.src;
+    let total = 0;
+    for (let i = 2; i < inv.argc; i++) total += ends[i] - starts[i];
+    this.tail = Buffer.allocUnsafe(total);
+    let p = 0;
+    for (let i = 2; i < inv.argc; i++) {
+      this.tailStarts.push(p);
+      p += buf.copy(this.tail, p, starts[i], ends[i]);
+      this.tailEnds.push(p);
+    }
+  }
+
+  deliver(bytes: Uint8Array, start: number, end: number, tag: number): void {
+    this.scripting.finished(this, bytes, start, end, tag);
+  }
 }
 
 export class Scripting {
   readonly cache = new Map<string, CachedScript>();
   readonly libraries: FunctionLibraries;
   /** Runs sent to each shard and not answered yet, in ring order: the head is the one executing. */
-  private readonly runsOn: RunRequest[][];
+  private readonly runsOn: ScriptRun[][];
   /** SHAs each shard has compiled (or has been sent the source of). */
   private readonly compiled: Set<string>[];
   /** Scripts that needed more than their home shard once: they hold every shard from then on. */
@@ -107,12 +137,16 @@ export class Scripting {
       this.reply(inv, '-ERR Function not found\r\n');
       return;
     }
-    const parsed = parseStrictInt64(buf, starts[2], ends[2]);
-    if (parsed === null) {
-      this.reply(inv, isFcall ? '-ERR Bad number of keys provided\r\n' : '-ERR value is not an integer or out of range\r\n');
-      return;
+    // A safe integer without a BigInt; a larger valid int64 is still "greater than the args".
+    let numkeys = parseStrictInt(buf, starts[2], ends[2]);
+    if (numkeys === null) {
+      const big = parseStrictInt64(buf, starts[2], ends[2]);
+      if (big === null) {
+        this.reply(inv, isFcall ? '-ERR Bad number of keys provided\r\n' : '-ERR value is not an integer or out of range\r\n');
+        return;
+      }
+      numkeys = Number(big);
     }
-    const numkeys = Number(parsed);
     if (numkeys > inv.argc - 3) {
       this.reply(inv, "-ERR Number of keys can't be greater than number of args\r\n");
       return;
@@ -152,22 +186,16 @@ export class Scripting {
       this.reply(inv, '-ERR Can not execute a script with write flag using *_ro command.\r\n');
       return;
     }
-    const tail: Buffer[] = [];
-    for (let i = 2; i < inv.argc; i++) tail.push(Buffer.from(buf.subarray(starts[i], ends[i])));
-    const keyShards: number[] = [];
-    for (let i = 0; i < numkeys; i++) keyShards.push(this.server.shardOfKey(tail[1 + i].latin1Slice(0)));
-    const req: RunRequest = {
-      inv: { ...inv },
-      sha,
-      readOnly: ro || (script.flags?.has('no-writes') ?? false),
-      tail,
-      numkeys,
-      keyShards,
-    };
-    const single = keyShards.every((s) => s === keyShards[0]);
-    if (inv.owner !== null) this.runGlobal(req, inv.owner);
-    else if (this.server.shards.count === 1 || (single && !this.global.has(sha))) this.runFast(req);
-    else this.runGlobal(req, null);
+    const run = new ScriptRun(this, { ...inv }, sha, ro || (script.flags?.has('no-writes') ?? false), numkeys);
+    let single = true;
+    for (let i = 0; i < numkeys; i++) {
+      const s = this.server.shardOfBytes(buf, starts[3 + i], ends[3 + i]);
+      run.keyShards.push(s);
+      if (s !== run.keyShards[0]) single = false;
+    }
+    if (inv.owner !== null) this.runGlobal(run, inv.owner);
+    else if (this.server.shards.count === 1 || (single && !this.global.has(sha))) this.runFast(run);
+    else this.runGlobal(run, null);
   }
 
   /** Cheap test for the dispatch hot path: could a script be running? */
@@ -181,60 +209,83 @@ export class Scripting {
     inv.sink.deliver(b, 0, b.length, inv.tag);
   }
 
-  /** The frame's arguments: __script mode ro sha body name numkeys key… arg… */
-  private frameArgs(req: RunRequest, mode: 'fast' | 'global', shard: number): Buffer[] {
-    const compiled = this.compiled[shard];
+  /** Send a run's frame: __script mode ro sha body name numkeys key… arg…, built in one buffer. */
+  private send(shard: ShardHandle, owner: LockOwner | null, run: ScriptRun, mode: 'fast' | 'global'): void {
+    const compiled = this.compiled[shard.index];
+    const isFunction = run.sha.startsWith('@');
     // The source travels marked with a leading '+', so an empty script is not taken for "no source".
-    const body = req.sha.startsWith('@') || compiled.has(req.sha) ? '' : `+${this.cache.get(req.sha)!.body}`;
-    compiled.add(req.sha);
-    return [
-      Buffer.from('__script'),
-      Buffer.from(mode),
-      Buffer.from(req.readOnly ? '1' : '0'),
-      Buffer.from(req.sha),
-      Buffer.from(body, 'latin1'),
-      Buffer.from(req.sha.startsWith('@') ? req.sha.slice(1) : req.sha),
-      ...req.tail,
-    ];
-  }
-
-  private send(shard: ShardHandle, owner: LockOwner | null, sink: ReplySink, req: RunRequest, args: Buffer[]): void {
-    const c = req.inv.client;
-    const flags = c.resp === 3 ? RequestFlag.Resp3 : 0;
-    const runs = this.runsOn[shard.index];
-    runs.push(req);
-    const tracked: ReplySink = {
-      deliver: (bytes, start, end, tag) => {
-        runs.splice(runs.indexOf(req), 1);
-        sink.deliver(bytes, start, end, tag);
-      },
-    };
-    shard.sendSimple(owner, tracked, SCRIPT_CMD().index, req.inv.db, c.id, 0, flags, args);
+    const body = isFunction || compiled.has(run.sha) ? '' : `+${this.cache.get(run.sha)!.body}`;
+    compiled.add(run.sha);
+    const prefix = ['__script', mode, run.readOnly ? '1' : '0', run.sha, body, isFunction ? run.sha.slice(1) : run.sha];
+    let total = run.tail.length;
+    for (const p of prefix) total += p.length;
+    const buf = Buffer.allocUnsafe(total);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let pos = 0;
+    for (const p of prefix) {
+      starts.push(pos);
+      pos += buf.latin1Write(p, pos);
+      ends.push(pos);
+    }
+    run.tail.copy(buf, pos);
+    for (let i = 0; i < run.tailStarts.length; i++) {
+      starts.push(pos + run.tailStarts[i]);
+      ends.push(pos + run.tailEnds[i]);
+    }
+    const c = run.inv.client;
+    this.runsOn[shard.index].push(run);
+    shard.send(owner, run, SCRIPT_CMD().index, run.inv.db, c.id, 0, c.resp === 3 ? RequestFlag.Resp3 : 0, { buf, starts, ends }, starts.length);
     // Published with the rest of this turn's requests (one wake-up per batch, as for any command).
     this.server.shards.schedulePublish();
   }
 
-  private runFast(req: RunRequest): void {
+  private runFast(run: ScriptRun): void {
     const n = this.server.shards.count;
-    const home = req.numkeys > 0 ? req.keyShards[0] : req.inv.client.id % n;
-    const client = req.inv.client;
-    client.scriptGate++;
+    const home = run.numkeys > 0 ? run.keyShards[0] : run.inv.client.id % n;
+    run.inv.client.scriptGate++;
+    run.fast = true;
     this.inFlight++;
-    const sink: ReplySink = {
-      deliver: (bytes, start, end) => {
-        this.inFlight--;
-        const reply = bytes.subarray(start, end);
-        if (startsWith(reply, ESCALATE)) {
-          this.global.add(req.sha);
-          this.runGlobal(req, null, () => this.ungate(client));
-          return;
-        }
-        this.checkCompiled(req.sha, reply);
-        req.inv.sink.deliver(bytes, start, end, req.inv.tag);
-        this.ungate(client);
-      },
-    };
-    this.send(this.server.shards.shards[home], null, sink, req, this.frameArgs(req, 'fast', home));
+    this.send(this.server.shards.shards[home], null, run, 'fast');
+  }
+
+  /** A shard answered a run (ScriptRun.deliver). */
+  finished(run: ScriptRun, bytes: Uint8Array, start: number, end: number, _tag: number): void {
+    for (const s of this.server.shards.shards) {
+      const runs = this.runsOn[s.index];
+      if (runs[0] === run) {
+        runs.shift();
+        break;
+      }
+      const i = runs.indexOf(run);
+      if (i >= 0) {
+        runs.splice(i, 1);
+        break;
+      }
+    }
+    const reply = bytes.subarray(start, end);
+    if (run.fast) {
+      run.fast = false;
+      this.inFlight--;
+      if (startsWith(reply, ESCALATE)) {
+        this.global.add(run.sha);
+        const client = run.inv.client;
+        this.runGlobal(run, null, () => this.ungate(client));
+        return;
+      }
+      this.checkCompiled(run.sha, reply);
+      run.inv.sink.deliver(bytes, start, end, run.inv.tag);
+      this.ungate(run.inv.client);
+      return;
+    }
+    // A global run.
+    run.home!.scriptRun = null;
+    this.globalRuns--;
+    run.release!();
+    this.server.shards.publishAll();
+    this.checkCompiled(run.sha, reply);
+    run.inv.sink.deliver(bytes, start, end, run.inv.tag);
+    run.done?.();
   }
 
   /** Open one of the client's gates (see the module comment); its input resumes when none is left. */
@@ -251,26 +302,17 @@ export class Scripting {
   }
 
   /** Run holding every shard; `heldBy` is a transaction that already holds them (EXEC). */
-  private runGlobal(req: RunRequest, heldBy: LockOwner | null, done?: () => void): void {
+  private runGlobal(run: ScriptRun, heldBy: LockOwner | null, done?: () => void): void {
     const shards = this.server.shards;
-    const home = req.numkeys > 0 ? req.keyShards[0] : 0;
+    const home = shards.shards[run.numkeys > 0 ? run.keyShards[0] : 0];
     this.globalRuns++;
+    run.home = home;
+    run.done = done ?? null;
     const start = (owner: LockOwner, release: () => void) => {
-      const handle = shards.shards[home];
-      const sink: ReplySink = {
-        deliver: (bytes, s, e) => {
-          handle.scriptRun = null;
-          this.globalRuns--;
-          release();
-          shards.publishAll();
-          this.checkCompiled(req.sha, bytes.subarray(s, e));
-          req.inv.sink.deliver(bytes, s, e, req.inv.tag);
-          done?.();
-        },
-      };
-      this.send(handle, owner, sink, req, this.frameArgs(req, 'global', home));
+      run.release = release;
+      this.send(home, owner, run, 'global');
       // After the script's own frame: every frame for this shard from now on is one of its steps.
-      handle.scriptRun = new RemoteCalls(this.server, owner, handle, req.inv);
+      home.scriptRun = new RemoteCalls(this.server, owner, home, run.inv);
     };
     if (heldBy !== null) {
       start(heldBy, () => {});
@@ -323,7 +365,7 @@ export class Scripting {
   }
 
   /** The script running now, if any: its shard and request (what KILL, BUSY and STATS look at). */
-  running(): { shard: ShardHandle; req: RunRequest | undefined } | null {
+  running(): { shard: ShardHandle; req: ScriptRun | undefined } | null {
     for (const s of this.server.shards.shards) if (s.scriptState.running()) return { shard: s, req: this.runsOn[s.index][0] };
     return null;
   }
@@ -367,7 +409,7 @@ export class Scripting {
       w.array(inv.argc);
       w.bulk(inv.spec.name);
       w.bulk(r.req.sha.slice(1));
-      for (const t of r.req.tail) w.bulkBytes(t);
+      for (let i = 0; i < r.req.tailStarts.length; i++) w.bulkBytes(r.req.tail, r.req.tailStarts[i], r.req.tailEnds[i]);
       w.bulk('duration_ms');
       w.int(Math.round(r.shard.scriptState.runningFor(Date.now())));
     }

@@ -31,6 +31,7 @@ import { FanOutCollector, aggregateHeader, skipValue } from './combine.js';
 import { ShardLock, runAcrossShards, type KeyRef } from './lock-manager.js';
 import { localHandler, type LocalContext } from './local-commands.js';
 import { Scripting } from './scripting.js';
+import { LOADING_ERROR, MISCONF_ERROR, Persistence } from './persistence.js';
 import { NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, type Config } from '../shared/config.js';
 import type { ShardConfig } from '../shard-worker/context.js';
 import type { Logger } from './log.js';
@@ -69,6 +70,7 @@ function shardConfigOf(config: Config): ShardConfig {
   const out: Record<string, number> = {};
   for (const [name, field] of Object.entries(SHARD_CONFIG_KEYS)) out[field] = config.getInt(name);
   out.notifyKeyspaceEvents = config.getNotifyKeyspaceEvents();
+  out.rdbCompression = config.getBool('rdbcompression') ? 1 : 0;
   return out as unknown as ShardConfig;
 }
 
@@ -100,6 +102,7 @@ export class Server extends EventEmitter implements ClientHost {
   readonly pubsub = new PubSub();
   readonly blocking: BlockingManager = new BlockingManager(this);
   readonly scripting: Scripting;
+  readonly persistence: Persistence;
   readonly clients = new Map<number, Client>();
   private nextClientId = 1;
   private readonly netServers: net.Server[] = [];
@@ -170,14 +173,17 @@ export class Server extends EventEmitter implements ClientHost {
       },
     });
     this.scripting = new Scripting(this);
+    this.persistence = new Persistence(this);
     for (const [name, field] of Object.entries(SHARD_CONFIG_KEYS)) {
       config.onChange(name, (value: string) => this.broadcastConfig(field, value));
     }
     config.onChange('notify-keyspace-events', () => this.broadcastConfig('notifyKeyspaceEvents', String(config.getNotifyKeyspaceEvents())));
+    config.onChange('rdbcompression', () => this.broadcastConfig('rdbCompression', config.getBool('rdbcompression') ? '1' : '0'));
   }
 
   async start(): Promise<void> {
     await this.shards.start();
+    this.persistence.attach();
     const port = this.config.getInt('port');
     for (const entry of this.config.getBind()) {
       // "-addr" means optional (skip when the address is not available), "*" is every IPv4 address and
@@ -445,6 +451,11 @@ export class Server extends EventEmitter implements ClientHost {
       this.reject(client, spec, 'NOAUTH Authentication required.');
       return;
     }
+    if (this.persistence.writesDenied && this.refusedAfterBgsaveError(client, spec)) return;
+    if (this.persistence.loading && (!spec.flags.has('loading') || (spec.name === 'exec' && client.multi?.some((q) => !q.spec.flags.has('loading'))))) {
+      this.reject(client, spec, LOADING_ERROR);
+      return;
+    }
     if (this.scripting.inFlightAny() && !spec.flags.has('allow_busy')) {
       const busy = this.scripting.busyError(Date.now());
       if (busy !== null) {
@@ -490,6 +501,23 @@ export class Server extends EventEmitter implements ClientHost {
     this.invoke(inv);
   }
 
+  /**
+   * stop-writes-on-bgsave-error: writes (and PING, as in Redis) get MISCONF; an EXEC whose queue holds a
+   * write discards the transaction. True when the command was refused.
+   */
+  private refusedAfterBgsaveError(client: Client, spec: CommandSpec): boolean {
+    if (spec.name === 'exec' && client.multi !== null && client.multi.some((q) => q.spec.flags.has('write'))) {
+      unwatchAll(this, client);
+      client.multi = null;
+      client.multiFailed = false;
+      this.reject(client, spec, `EXECABORT Transaction discarded because of: ${MISCONF_ERROR}`);
+      return true;
+    }
+    if (!spec.flags.has('write') && spec.name !== 'ping') return false;
+    this.reject(client, spec, MISCONF_ERROR);
+    return true;
+  }
+
   /** Execute an invocation by its route. */
   invoke(inv: Invocation): void {
     switch (inv.spec.route) {
@@ -530,6 +558,11 @@ export class Server extends EventEmitter implements ClientHost {
   }
 
   private shardOfArg(buf: Uint8Array, start: number, end: number): number {
+    return this.slotToShard[keyHashSlot(buf, start, end)];
+  }
+
+  /** The shard that owns the key in `buf[start, end)`. */
+  shardOfBytes(buf: Uint8Array, start: number, end: number): number {
     return this.slotToShard[keyHashSlot(buf, start, end)];
   }
 
@@ -838,6 +871,7 @@ export class Server extends EventEmitter implements ClientHost {
   }
 
   private serverCron(): void {
+    this.persistence.cron();
     const timeout = this.config.getInt('timeout');
     if (timeout > 0) {
       const limit = Date.now() - timeout * 1000;
@@ -856,6 +890,7 @@ export class Server extends EventEmitter implements ClientHost {
       c.flush();
       c.kill();
     }
+    await this.persistence.close();
     await this.shards.close();
   }
 }
