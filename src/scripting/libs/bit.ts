@@ -5,38 +5,14 @@
  * Arguments are converted like the C library does under Lua 5.1 (a double, plus 2^52+2^51, low 32
  * bits); every result is a signed 32-bit Lua integer.
  */
-export const BIT_LUA = String.raw`
+import { LIB_ERRORS_LUA } from './lib-errors.js';
+
+export const BIT_LUA = String.raw`${LIB_ERRORS_LUA}
 local type, select, tonumber, error, tostring = type, select, tonumber, error, tostring
 local format, sub, spack, sunpack = string.format, string.sub, string.pack, string.unpack
 local mtype = math.type
 local dbg = debug
 local getinfo = dbg and dbg.getinfo
-
------------------------------------------------------------------- errors as the C library raises them
-local SRC = getinfo and getinfo(1, 'S').source
-local function outlevel()
-  if not getinfo then return 3 end
-  local lv = 3
-  while true do
-    local ar = getinfo(lv, 'S')
-    if ar == nil or ar.what == 'C' or ar.source ~= SRC then return lv - 1 end
-    lv = lv + 1
-  end
-end
-local function argerror(narg, extramsg, fname)
-  local lv = outlevel()
-  local name = fname
-  if getinfo then
-    local ar = getinfo(lv - 1, 'nt')
-    name = ar and ar.name
-    if ar and ar.namewhat == 'method' then
-      narg = narg - 1
-      if narg == 0 then error("calling '" .. tostring(name) .. "' on bad self (" .. extramsg .. ')', lv) end
-    end
-    if name == nil then name = (ar and ar.istailcall) and fname or '?' end
-  end
-  error('bad argument #' .. narg .. " to '" .. name .. "' (" .. extramsg .. ')', lv)
-end
 
 ------------------------------------------------------------------ conversions
 -- barg(): the argument as an unsigned 32-bit value (0 .. 2^32-1). 'present' tells "no value" from nil.

@@ -12,7 +12,9 @@
  * (5.1 orders hash keys differently), and errors raised inside a function that the caller reached
  * through a tail call name the caller's caller (5.4 drops the tail-calling frame).
  */
-export const CJSON_LUA = String.raw`
+import { LIB_ERRORS_LUA } from './lib-errors.js';
+
+export const CJSON_LUA = String.raw`${LIB_ERRORS_LUA}
 local NULL = ...
 local setmetatable, ipairs = setmetatable, ipairs
 local type, next, rawget, rawset, select, tonumber, error, tostring = type, next, rawget, rawset, select, tonumber, error, tostring
@@ -32,37 +34,6 @@ if NULL == nil and dbg and dbg.upvalueid then
 end
 if NULL == nil then NULL = setmetatable({}, { __tostring = function() return 'userdata: (nil)' end }) end
 
------------------------------------------------------------------- errors as the C library raises them
-local SRC = getinfo and getinfo(1, 'S').source
--- Level (for error()/getinfo() called by the caller of this function) of the first frame that is
--- not this library: luaL_error reports the position of the C function's caller.
-local function outlevel()
-  if not getinfo then return 3 end
-  local lv = 3
-  while true do
-    local ar = getinfo(lv, 'S')
-    if ar == nil or ar.what == 'C' or ar.source ~= SRC then return lv - 1 end
-    lv = lv + 1
-  end
-end
-local function raise(msg)
-  error(msg, outlevel())
-end
--- luaL_argerror of Lua 5.1: the function name is the one the caller used (or '?').
-local function argerror(narg, extramsg, fname)
-  local lv = outlevel()
-  local name = fname
-  if getinfo then
-    local ar = getinfo(lv - 1, 'nt')
-    name = ar and ar.name
-    if ar and ar.namewhat == 'method' then
-      narg = narg - 1
-      if narg == 0 then error("calling '" .. tostring(name) .. "' on bad self (" .. extramsg .. ')', lv) end
-    end
-    if name == nil then name = (ar and ar.istailcall) and fname or '?' end
-  end
-  error('bad argument #' .. narg .. " to '" .. name .. "' (" .. extramsg .. ')', lv)
-end
 local function typename(n, ...)
   if select('#', ...) < n then return 'no value' end
   return type((select(n, ...)))

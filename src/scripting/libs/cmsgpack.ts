@@ -9,7 +9,9 @@
  * Known difference that cannot be fixed from Lua: tables packed as maps list their keys in Lua 5.4's
  * `next` order, which differs from 5.1's for tables with several non-array keys.
  */
-export const CMSGPACK_LUA = String.raw`
+import { LIB_ERRORS_LUA } from './lib-errors.js';
+
+export const CMSGPACK_LUA = String.raw`${LIB_ERRORS_LUA}
 local type, next, select, tonumber, error, pcall, tostring = type, next, select, tonumber, error, pcall, tostring
 local byte, char, sub, format, spack, sunpack = string.byte, string.char, string.sub, string.format, string.pack, string.unpack
 local concat, tunpack = table.concat, table.unpack
@@ -18,34 +20,6 @@ local MININT = math.mininteger
 local dbg = debug
 local getinfo = dbg and dbg.getinfo
 
------------------------------------------------------------------- errors as the C library raises them
-local SRC = getinfo and getinfo(1, 'S').source
-local function outlevel()
-  if not getinfo then return 3 end
-  local lv = 3
-  while true do
-    local ar = getinfo(lv, 'S')
-    if ar == nil or ar.what == 'C' or ar.source ~= SRC then return lv - 1 end
-    lv = lv + 1
-  end
-end
-local function raise(msg)
-  error(msg, outlevel())
-end
-local function argerror(narg, extramsg, fname)
-  local lv = outlevel()
-  local name = fname
-  if getinfo then
-    local ar = getinfo(lv - 1, 'nt')
-    name = ar and ar.name
-    if ar and ar.namewhat == 'method' then
-      narg = narg - 1
-      if narg == 0 then error("calling '" .. tostring(name) .. "' on bad self (" .. extramsg .. ')', lv) end
-    end
-    if name == nil then name = (ar and ar.istailcall) and fname or '?' end
-  end
-  error('bad argument #' .. narg .. " to '" .. name .. "' (" .. extramsg .. ')', lv)
-end
 local function typename(n, ...)
   if select('#', ...) < n then return 'no value' end
   return type((select(n, ...)))

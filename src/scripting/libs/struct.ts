@@ -6,7 +6,9 @@
  * Numbers are handled as 5.1 doubles (packing converts them the way x86-64 C casts do); unpacked
  * integers come back as Lua integers when below 1e14 in magnitude (so they print as 5.1 prints them).
  */
-export const STRUCT_LUA = String.raw`
+import { LIB_ERRORS_LUA } from './lib-errors.js';
+
+export const STRUCT_LUA = String.raw`${LIB_ERRORS_LUA}
 local type, select, tonumber, error, tostring = type, select, tonumber, error, tostring
 local byte, char, find, sub, format, rep, match = string.byte, string.char, string.find, string.sub, string.format, string.rep, string.match
 local spack, sunpack = string.pack, string.unpack
@@ -16,34 +18,6 @@ local MININT = math.mininteger
 local dbg = debug
 local getinfo = dbg and dbg.getinfo
 
------------------------------------------------------------------- errors as the C library raises them
-local SRC = getinfo and getinfo(1, 'S').source
-local function outlevel()
-  if not getinfo then return 3 end
-  local lv = 3
-  while true do
-    local ar = getinfo(lv, 'S')
-    if ar == nil or ar.what == 'C' or ar.source ~= SRC then return lv - 1 end
-    lv = lv + 1
-  end
-end
-local function raise(msg)
-  error(msg, outlevel())
-end
-local function argerror(narg, extramsg, fname)
-  local lv = outlevel()
-  local name = fname
-  if getinfo then
-    local ar = getinfo(lv - 1, 'nt')
-    name = ar and ar.name
-    if ar and ar.namewhat == 'method' then
-      narg = narg - 1
-      if narg == 0 then error("calling '" .. tostring(name) .. "' on bad self (" .. extramsg .. ')', lv) end
-    end
-    if name == nil then name = (ar and ar.istailcall) and fname or '?' end
-  end
-  error('bad argument #' .. narg .. " to '" .. name .. "' (" .. extramsg .. ')', lv)
-end
 local function typename(n, nargs, v)
   if n > nargs then return 'no value' end
   return type(v)
