@@ -9,6 +9,7 @@
  *   lrange_100:  { args: ['-t', 'lrange_100'], rows: /^LRANGE_100/ }   (redis-benchmark runs LPUSH first)
  *   evalsha:     { setup: [['SCRIPT', 'LOAD', src]], args: ['EVALSHA', sha1(src), '1', 'k:__rand_int__'] }
  *   multi/exec:  { command: ['node', 'dist/bench/tools/multi.js', '--port', '{port}', '-n', '{n}', …] }
+ *   bgsave:      bench/tools/bgsave.ts prints latency rows (µs) in the CSV's number column
  */
 import { createHash } from 'node:crypto';
 
@@ -63,6 +64,15 @@ export const CASES: Record<string, BenchCase> = {
     pipelines: [1],
     nScale: 0.25,
   },
+  // GET latency while a BGSAVE of n × 5 keys runs (1M with the default n): the rows carry the figure
+  // their name says (µs or ms, not ops/s); ratio = ferrous ÷ redis, so above 1 is slower.
+  bgsave_get_latency: {
+    name: 'bgsave_get_latency',
+    command: ['node', 'dist/bench/tools/bgsave.js', '--port', '{port}', '--keys', '{n}', '--clients', '{clients}'],
+    nScale: 5,
+    pipelines: [1],
+    multiRow: true,
+  },
   ping: { name: 'ping', args: ['-t', 'ping'], multiRow: true }, // two rows: PING_INLINE and PING_MBULK
   set: { name: 'set', args: ['-t', 'set'] },
   get: { name: 'get', args: ['-t', 'get'] },
@@ -93,7 +103,7 @@ export const CASES: Record<string, BenchCase> = {
   evalsha_incr10: evalsha('evalsha_incr10', INCR10_SCRIPT, ['1', 'i10:__rand_int__']),
 };
 
-export const DEFAULT_TESTS = ['ping', 'set', 'get', 'incr', 'mset'];
+export const DEFAULT_TESTS = ['ping', 'set', 'get', 'incr', 'mset', 'bgsave_get_latency'];
 
 /** Resolve a --tests name: a built-in case, or any redis-benchmark -t test name. */
 export function caseByName(name: string): BenchCase {

@@ -23,6 +23,7 @@ export interface RunningServer {
   server: Server;
   /** Resolves after the server stopped by itself (SHUTDOWN) or through close(). */
   closed: Promise<void>;
+  /** Stop at once, without saving (SHUTDOWN and the CLI's signals save when save points are set). */
   close(): Promise<void>;
 }
 
@@ -33,6 +34,8 @@ export interface StartFromArgvOptions {
   quiet?: boolean;
   /** What to do when a shard worker dies: the CLI exits non-zero. */
   onFatal?: (err: Error) => void;
+  /** Called with the server as soon as it exists, before it listens and loads (the CLI's signal handlers). */
+  onServer?: (server: Server) => void;
 }
 
 function toDirectives(opts: StartOptions): Directive[] {
@@ -63,7 +66,7 @@ export async function startFromArgv(o: StartFromArgvOptions): Promise<RunningSer
   const config = Config.fromSources(fileText, cl.directives);
   defaultBind(config, fileText, cl.directives);
   const log = new Logger(config.getEnum('loglevel'), config.getString('logfile'), o.quiet ?? false);
-  return launch(config, cl.configFile ?? '', log, o.onFatal);
+  return launch(config, cl.configFile ?? '', log, o.onFatal, o.onServer);
 }
 
 /** Like redis.conf (not redis-server's built-in default): listen on loopback unless told otherwise. */
@@ -72,7 +75,13 @@ function defaultBind(config: Config, fileText: string | undefined, directives: D
   if (!inFile && !directives.some((d) => d.name.toLowerCase() === 'bind')) config.configSet([['bind', '127.0.0.1 -::1']]);
 }
 
-async function launch(config: Config, configFile: string, log: Logger, onFatal?: (err: Error) => void): Promise<RunningServer> {
+async function launch(
+  config: Config,
+  configFile: string,
+  log: Logger,
+  onFatal?: (err: Error) => void,
+  onServer?: (server: Server) => void,
+): Promise<RunningServer> {
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => (resolveClosed = r));
   let server: Server | null = null;
@@ -84,10 +93,19 @@ async function launch(config: Config, configFile: string, log: Logger, onFatal?:
     });
   server = new Server(config, log, fatal);
   server.configFile = configFile;
+  onServer?.(server);
   log.notice('oO0OoO0OoO0Oo Ferrous is starting oO0OoO0OoO0Oo');
   log.notice(`Ferrous version=${FERROUS_VERSION}, redis compatibility=7.0, node=${process.versions.node}, pid=${process.pid}, shards=${config.getInt('shards')}, just started`);
   await server.start();
   log.notice(`Server initialized`);
+  // Like Redis, the dataset loads after the sockets listen: clients connecting meanwhile get -LOADING.
+  try {
+    await server.persistence.loadAtStartup();
+  } catch (err) {
+    await server.close();
+    log.close();
+    throw err;
+  }
   log.notice(`Ready to accept connections tcp`);
   const srv = server;
   let closing: Promise<void> | null = null;

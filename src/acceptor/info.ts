@@ -122,25 +122,7 @@ export async function buildInfo(server: Server, requested: string[]): Promise<st
         ]);
         break;
       case 'persistence':
-        section('Persistence', [
-          'loading:0',
-          'async_loading:0',
-          `rdb_changes_since_last_save:${dirty}`,
-          'rdb_bgsave_in_progress:0',
-          `rdb_last_save_time:${Math.floor(server.stats.startedAt / 1000)}`,
-          'rdb_last_bgsave_status:ok',
-          'rdb_last_bgsave_time_sec:-1',
-          'rdb_current_bgsave_time_sec:-1',
-          'rdb_saves:0',
-          `aof_enabled:${cfg.getBool('appendonly') ? 1 : 0}`,
-          'aof_rewrite_in_progress:0',
-          'aof_rewrite_scheduled:0',
-          'aof_last_rewrite_time_sec:-1',
-          'aof_current_rewrite_time_sec:-1',
-          'aof_last_bgrewrite_status:ok',
-          'aof_rewrites:0',
-          'aof_last_write_status:ok',
-        ]);
+        section('Persistence', server.persistence.infoLines(dirty));
         break;
       case 'stats': {
         const shardCalls = stats.reduce((n, st) => n + Object.values(st.commands).reduce((m, c) => m + c.calls, 0), 0);

@@ -644,7 +644,7 @@ def('config|set', ({ server, args, w }) => {
   }
   const pairs: Array<[string, string]> = [];
   for (let i = 2; i < args.count; i += 2) pairs.push([args.str(i), args.str(i + 1)]);
-  const r = server.config.configSet(pairs);
+  const r = server.config.configSet(pairs, { loading: server.persistence.loading });
   if (r.ok) w.ok();
   else w.error(r.error);
 });
@@ -689,13 +689,15 @@ def('info', (ctx) => {
   return true;
 });
 
-def('shutdown', ({ server, args, w }) => {
+def('shutdown', ({ server, args, w, sink, tag }) => {
   let nosave = false;
   let save = false;
+  let force = false;
   for (let i = 1; i < args.count; i++) {
     if (args.is(i, 'nosave')) nosave = true;
     else if (args.is(i, 'save')) save = true;
-    else if (args.is(i, 'now') || args.is(i, 'force')) continue;
+    else if (args.is(i, 'force')) force = true;
+    else if (args.is(i, 'now')) continue;
     else if (args.is(i, 'abort')) {
       w.error('ERR No shutdown in progress.');
       return;
@@ -708,16 +710,56 @@ def('shutdown', ({ server, args, w }) => {
     w.error(Err.syntax);
     return;
   }
-  if (save) {
-    // Snapshots arrive with the persistence work; refusing is honest, pretending to save is not.
-    server.log.warning('SHUTDOWN SAVE requested but RDB persistence is not available yet');
-    w.error('ERR Errors trying to SHUTDOWN. Check logs.');
+  // A busy script holds every shard: only SHUTDOWN NOSAVE can go ahead (a save would wait for it).
+  const busy = nosave || !server.scripting.inFlightAny() ? null : server.scripting.busyError(Date.now());
+  if (busy !== null) {
+    w.error(busy);
     return;
   }
-  server.log.warning('User requested shutdown...');
-  server.emit('shutdown');
+  void server.persistence.shutdown({ save, nosave, force }).then((ok) => {
+    if (ok) {
+      server.emit('shutdown');
+      return;
+    }
+    const err = Buffer.from('-ERR Errors trying to SHUTDOWN. Check logs.\r\n');
+    sink.deliver(err, 0, err.length, tag);
+    server.countError('ERR');
+    server.flushOutput();
+  });
   return true;
 });
+
+// ------------------------------------------------------------------ persistence (see persistence.ts)
+
+def('save', ({ server, sink, tag }) => {
+  void server.persistence.save().then((reply) => deliverLine(server, sink, tag, reply));
+  return true;
+});
+
+def('bgsave', ({ server, client, args, w, sink, tag }) => {
+  let schedule = false;
+  if (args.count > 1) {
+    if (args.count === 2 && args.is(1, 'schedule')) schedule = true;
+    else {
+      w.error(Err.syntax);
+      return;
+    }
+  }
+  // Inside EXEC (the reply goes to the transaction's collector) Redis schedules it.
+  const inExec = sink !== client;
+  void server.persistence.bgsave(schedule, inExec).then((reply) => deliverLine(server, sink, tag, reply));
+  return true;
+});
+
+def('lastsave', ({ server, w }) => w.int(server.persistence.lastSave));
+
+/** Deliver a finished reply line (a status or an error) later, counting errors like runLocal does. */
+function deliverLine(server: Server, sink: ReplySink, tag: number, line: string): void {
+  const b = Buffer.from(line, 'latin1');
+  if (line.startsWith('-')) server.countError(line.slice(1, line.search(/[ \r]/)));
+  sink.deliver(b, 0, b.length, tag);
+  server.flushOutput();
+}
 
 const DEBUG_NOT_ALLOWED =
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';

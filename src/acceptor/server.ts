@@ -94,6 +94,8 @@ export interface Invocation {
 /** Commands that act on the transaction itself and so are never queued. */
 const TRANSACTION_CONTROL = new Set(['multi', 'exec', 'discard', 'watch', 'quit', 'reset']);
 
+const FLUSHALL = commandByName('flushall');
+
 /** What a RESP2 client may send while subscribed. */
 const SUBSCRIBED_MODE_ALLOWED = new Set(['subscribe', 'ssubscribe', 'psubscribe', 'unsubscribe', 'sunsubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
 
@@ -528,7 +530,9 @@ export class Server extends EventEmitter implements ClientHost {
         this.routeFanOut(inv);
         return;
       case Route.AllShards:
-        this.routeAll(inv);
+        // FLUSHALL with save points also saves the emptied dataset (see Persistence.flushAll).
+        if (inv.spec === FLUSHALL && inv.owner === null) this.persistence.flushAll(inv, (i) => this.routeAll(i));
+        else this.routeAll(inv);
         return;
       case Route.Scan:
         this.routeScan(inv);

@@ -15,10 +15,10 @@ import type { Value } from '../shard-worker/keyspace.js';
 import { REDIS_COMPAT_VERSION } from '../shared/config.js';
 import { CRC64_INIT, crc64Equal, crc64Hex, crc64IsZero, crc64Update, readCrc64LE, writeCrc64LE, type Crc64 } from './crc64.js';
 import { ByteReader, ByteWriter, RDB_VERSION, RdbError, corrupt, readLen, readString, writeLen, writeString } from './rdb-io.js';
-import { objectType, readObject, writeObject, type EncodingConfig } from './value-codec.js';
+import { objectType, readObject, writeObject, type EncodingConfig, type ValueSaveOptions } from './value-codec.js';
 
 /** Opcodes (rdb.h). */
-const enum Opcode {
+export const enum Opcode {
   Function2 = 245,
   /** Redis 7.0 release candidates' function format. */
   Function = 246,
@@ -136,14 +136,20 @@ export class RdbFileWriter {
    */
   entry(db: number, key: string, value: Value, expireAt = -1): void {
     if (db !== this.currentDb) this.selectDb(db);
-    if (expireAt >= 0) {
-      this.w.byte(Opcode.ExpireTimeMs);
-      this.w.i64le(expireAt);
-    }
-    this.w.byte(objectType(value));
-    writeString(this.w, key, this.opts);
-    writeObject(this.w, value, this.opts);
+    writeEntry(this.w, key, value, expireAt, this.opts);
     this.maybeFlush();
+  }
+
+  /**
+   * Entries already encoded with writeEntry, for the current database (a snapshot's shards encode
+   * their own keys). The checksum covers them like everything else.
+   */
+  raw(bytes: Uint8Array): void {
+    this.flush();
+    const chunk = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (this.opts.checksum) this.crc = crc64Update(this.crc, chunk);
+    this.chunks.push(chunk);
+    this.flushed += chunk.length;
   }
 
   /** EOF and the checksum; the writer takes nothing more. */
@@ -163,6 +169,12 @@ export class RdbFileWriter {
     return this.chunks.splice(0, this.chunks.length);
   }
 
+  /** Everything written so far, buffered bytes included (a file whose end is written elsewhere). */
+  takeAll(): Buffer[] {
+    this.flush();
+    return this.take();
+  }
+
   /** Total bytes produced, buffered ones included. */
   get size(): number {
     return this.flushed + this.w.pos;
@@ -179,6 +191,20 @@ export class RdbFileWriter {
     this.chunks.push(chunk);
     this.flushed += chunk.length;
   }
+}
+
+/**
+ * One key as rdbSaveKeyValuePair writes it (without LRU/LFU hints): EXPIRETIME_MS when `expireAt`
+ * (ms since the epoch) is not negative, the object type, the key, the value.
+ */
+export function writeEntry(w: ByteWriter, key: string, value: Value, expireAt: number, opts: ValueSaveOptions): void {
+  if (expireAt >= 0) {
+    w.byte(Opcode.ExpireTimeMs);
+    w.i64le(expireAt);
+  }
+  w.byte(objectType(value));
+  writeString(w, key, opts);
+  writeObject(w, value, opts);
 }
 
 // ---------------------------------------------------------------------------------------------- reader

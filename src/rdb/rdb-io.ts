@@ -370,6 +370,35 @@ export function readString(r: ByteReader): string {
   }
 }
 
+/** Where readStringSpan found a string's bytes: `bytes[start, end)` (reused: read it before the next call). */
+export interface StringSpan {
+  bytes: Buffer;
+  start: number;
+  end: number;
+}
+
+const spanScratch: StringSpan = { bytes: Buffer.alloc(0), start: 0, end: 0 };
+
+/** A string's bytes without allocating when it is stored verbatim (the input itself), else decoded. */
+export function readStringSpan(r: ByteReader): StringSpan {
+  const start = r.pos;
+  const l = readLenOrEncoding(r);
+  if (!l.encoded) {
+    r.need(l.value);
+    spanScratch.bytes = r.buf;
+    spanScratch.start = r.pos;
+    r.pos += l.value;
+    spanScratch.end = r.pos;
+    return spanScratch;
+  }
+  r.pos = start;
+  const b = readStringBytes(r);
+  spanScratch.bytes = b;
+  spanScratch.start = 0;
+  spanScratch.end = b.length;
+  return spanScratch;
+}
+
 /** A string as bytes (blobs): a view into the input when stored verbatim. */
 export function readStringBytes(r: ByteReader): Buffer {
   const l = readLenOrEncoding(r);
@@ -384,6 +413,50 @@ export function readStringBytes(r: ByteReader): Buffer {
     default:
       throw corrupt(`unknown RDB string encoding type ${l.value}`);
   }
+}
+
+/**
+ * Step over one string without decoding it, copying it to `w` when given. A verbatim string longer
+ * than 20 bytes is LZF-compressed on the way when `compress` is on (what writeString would have done
+ * with rdbcompression), so a snapshot can be encoded uncompressed and compressed elsewhere.
+ */
+export function passString(r: ByteReader, w: ByteWriter | null, compress: boolean): void {
+  const start = r.pos;
+  const l = readLenOrEncoding(r);
+  if (l.encoded) {
+    switch (l.value) {
+      case RDB_ENC_INT8:
+        r.need(1);
+        r.pos += 1;
+        break;
+      case RDB_ENC_INT16:
+        r.need(2);
+        r.pos += 2;
+        break;
+      case RDB_ENC_INT32:
+        r.need(4);
+        r.pos += 4;
+        break;
+      case RDB_ENC_LZF: {
+        const clen = readLen(r);
+        readLen(r);
+        r.need(clen);
+        r.pos += clen;
+        break;
+      }
+      default:
+        throw corrupt(`unknown RDB string encoding type ${l.value}`);
+    }
+    if (w !== null) w.bytes(r.buf.subarray(start, r.pos));
+    return;
+  }
+  const n = l.value;
+  r.need(n);
+  const body = r.buf.subarray(r.pos, r.pos + n);
+  r.pos += n;
+  if (w === null) return;
+  if (compress && n > 20 && tryWriteLzf(w, body)) return;
+  w.bytes(r.buf.subarray(start, r.pos));
 }
 
 /**

@@ -23,6 +23,7 @@ import {
   RDB_VERSION,
   RdbError,
   corrupt,
+  passString,
   readLen,
   readString,
   readStringBytes,
@@ -499,6 +500,76 @@ export function readObject(r: ByteReader, type: number, opts: ValueLoadOptions):
       return hashFromPairs(decodeZiplist(readStringBytes(r)), cfg, false);
     case RdbType.HashListpack:
       return hashFromPairs(decodeListpack(readStringBytes(r)), cfg, false);
+    case RdbType.StreamListpacks:
+    case RdbType.StreamListpacks2:
+    case RdbType.StreamListpacks3:
+      throw new RdbError('unsupported', 'stream values are not supported by Ferrous yet');
+    default:
+      throw new RdbError('unsupported', 'module values are not supported by Ferrous');
+  }
+}
+
+/** Copy the bytes from `start` to r.pos verbatim (lengths and binary doubles between strings). */
+function passRaw(r: ByteReader, start: number, w: ByteWriter | null): void {
+  if (w !== null) w.bytes(r.buf.subarray(start, r.pos));
+}
+
+/**
+ * Step over one object body of RDB type `type` without building the value: how a file is split into
+ * entries for the shards at load time, and (with `w`) how a snapshot's uncompressed encoding is copied
+ * into the file with its strings LZF-compressed (see passString).
+ */
+export function passObject(r: ByteReader, type: number, rdbVersion: number, w: ByteWriter | null, compress: boolean): void {
+  if (!isObjectType(type, rdbVersion)) throw corrupt(`unknown RDB object type ${type}`);
+  let start = r.pos;
+  switch (type) {
+    case RdbType.String:
+    case RdbType.HashZipmap:
+    case RdbType.ListZiplist:
+    case RdbType.SetIntset:
+    case RdbType.SetListpack:
+    case RdbType.ZSetZiplist:
+    case RdbType.ZSetListpack:
+    case RdbType.HashZiplist:
+    case RdbType.HashListpack:
+      passString(r, w, compress);
+      return;
+    case RdbType.List:
+    case RdbType.Set:
+    case RdbType.ListQuicklist:
+    case RdbType.Hash: {
+      const n = readLen(r) * (type === RdbType.Hash ? 2 : 1);
+      passRaw(r, start, w);
+      for (let i = 0; i < n; i++) passString(r, w, compress);
+      return;
+    }
+    case RdbType.ZSet:
+    case RdbType.ZSet2: {
+      const n = readLen(r);
+      passRaw(r, start, w);
+      for (let i = 0; i < n; i++) {
+        passString(r, w, compress);
+        start = r.pos;
+        if (type === RdbType.ZSet2) r.doubleLE();
+        else {
+          const len = r.byte();
+          if (len < 253) r.slice(len);
+        }
+        passRaw(r, start, w);
+      }
+      return;
+    }
+    case RdbType.ListQuicklist2: {
+      const nodes = readLen(r);
+      passRaw(r, start, w);
+      for (let k = 0; k < nodes; k++) {
+        start = r.pos;
+        readLen(r);
+        passRaw(r, start, w);
+        passString(r, w, compress);
+      }
+      return;
+    }
     case RdbType.StreamListpacks:
     case RdbType.StreamListpacks2:
     case RdbType.StreamListpacks3:

@@ -18,6 +18,8 @@ export interface ShardServices {
   readonly config: ShardConfig;
   /** Record a change to `key` (dirty counter; WATCH and keyspace notifications hook in here). */
   keyModified(db: number, key: string): void;
+  /** Before a key changes outside a command handler (a snapshot being saved keeps its old value). */
+  beforeKeyWrite(db: number, key: string): void;
   /** Swap two databases (SWAPDB). */
   swapDbs(a: number, b: number): void;
   /**
@@ -44,6 +46,8 @@ export interface ShardConfig {
   notifyKeyspaceEvents: number;
   /** lua-memory-limit: cap of the shard's Lua engine in bytes (0 = none). */
   luaMemoryLimit: number;
+  /** rdbcompression (1/0): DUMP payloads LZF-compress long strings. */
+  rdbCompression: number;
 }
 
 /** Redis 7.0's defaults (for shards built without a server, e.g. in unit tests). */
@@ -62,6 +66,7 @@ export function defaultShardConfig(): ShardConfig {
     hllSparseMaxBytes: 3000,
     notifyKeyspaceEvents: 0,
     luaMemoryLimit: 50 * 1024 * 1024,
+    rdbCompression: 1,
   };
 }
 

@@ -37,6 +37,12 @@ export class Database {
   misses = 0;
   /** Called for every key removed by expiry (propagation and notifications hook in here). */
   onExpire: ((key: string) => void) | null = null;
+  /**
+   * Set while a snapshot still has to write this database out (src/rdb/snapshot.ts): called before
+   * expiry removes a key and before the database is emptied, so it can save the old contents first.
+   */
+  beforeExpire: ((key: string) => void) | null = null;
+  beforeClear: (() => void) | null = null;
 
   get size(): number {
     return this.main.size;
@@ -116,6 +122,7 @@ export class Database {
   }
 
   private expireKey(key: string): void {
+    if (this.beforeExpire !== null) this.beforeExpire(key);
     this.main.delete(key);
     this.expires.delete(key);
     this.expiredCount++;
@@ -185,6 +192,7 @@ export class Database {
   }
 
   clear(): void {
+    if (this.beforeClear !== null) this.beforeClear();
     this.main.clear();
     this.expires.clear();
     this.expireCursor = null;

@@ -19,8 +19,8 @@ const data = workerData as ShardWorkerData;
 const missing = missingHandlers();
 if (missing.length > 0) throw new Error(`commands without a shard handler: ${missing.join(', ')}`);
 const shard = new Shard(data);
-// The Lua engine is built before the loop starts: the loop never yields to the event loop again.
-shard.scripts = await ScriptEngine.create(data.config.luaMemoryLimit, shard.scriptState.killFlag);
+// The Lua engine is built when the first script arrives (ShardLoop.run gives way to the event loop).
+shard.createScripts = () => ScriptEngine.create(shard.config.luaMemoryLimit, shard.scriptState.killFlag);
 const loop = new ShardLoop(shard, new Ring(data.requestRing), new Ring(data.replyRing), data.port);
 parentPort?.postMessage('ready');
 loop.run();

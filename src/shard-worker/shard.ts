@@ -18,6 +18,7 @@ import { NOTIFY_EXPIRED, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_KEY_MISS, NOTI
 import { handlerAt, type ExecContext, type ShardConfig, type ShardServices } from './context.js';
 import type { ScriptEngine } from '../scripting/script-engine.js';
 import { ScriptState } from '../shared/script-state.js';
+import { workerSnapshotOutput, type ShardSnapshot, type SliceResult, type SnapshotOutput } from '../rdb/snapshot.js';
 
 export interface ShardInit {
   shardIndex: number;
@@ -40,8 +41,10 @@ export class Shard implements ShardServices {
   readonly dbs: Database[] = [];
   readonly config: ShardConfig;
   readonly writer = new ReplyWriter();
-  /** This shard's Lua engine (created by the worker before it serves; null in unit-test harnesses). */
+  /** This shard's Lua engine, built on the first script (createScripts); null until then. */
   scripts: ScriptEngine | null = null;
+  /** Builds the Lua engine (set by the worker's entry point; tests set it or `scripts` directly). */
+  createScripts: () => Promise<ScriptEngine> = () => Promise.reject(new Error('no Lua engine in this shard'));
   readonly scriptState: ScriptState;
   /**
    * Run a command through the acceptor while a script holds every shard (set by ShardLoop): returns
@@ -105,6 +108,27 @@ export class Shard implements ShardServices {
 
   /** Set while a cross-shard command runs here: which (db, key) pairs it wrote. */
   trackModified: Set<string> | null = null;
+
+  /** The snapshot (BGSAVE, SAVE) this shard is writing out, if any: see src/rdb/snapshot.ts. */
+  snapshot: ShardSnapshot | null = null;
+  /** Where a snapshot's chunks go (the acceptor, through the worker's parent port; tests replace it). */
+  openSnapshotOutput: (id: number) => SnapshotOutput = workerSnapshotOutput;
+  /** Commands that may change their keys: the write flag, and PFCOUNT (it caches its result in the value). */
+  private readonly mayWrite: boolean[] = COMMANDS.map((s) => s.flags.has('write') || s.name === 'pfcount');
+
+  /** Before a key changes outside a command (cross-shard write-backs, script rollbacks). */
+  beforeKeyWrite(db: number, key: string): void {
+    if (this.snapshot !== null) this.snapshot.beforeWrite(this.dbs[db], key);
+  }
+
+  /** A slice of the snapshot's work; drops the snapshot once it has sent its last chunk. */
+  snapshotStep(budgetMs: number, interrupted?: () => boolean): SliceResult {
+    const s = this.snapshot;
+    if (s === null) return 'done';
+    const r = s.step(budgetMs, interrupted);
+    if (r === 'done' && this.snapshot === s) this.snapshot = null;
+    return r;
+  }
 
   keyModified(db: number, key: string): void {
     this.dirty++;
@@ -171,6 +195,8 @@ export class Shard implements ShardServices {
     ctx.now = this.now;
     const prevArgs = ctx.args;
     if (args) ctx.args = args;
+    // Copy-on-write: the snapshot being saved gets the old values of the keys this may change.
+    if (this.snapshot !== null && this.mayWrite[cmdIndex]) this.snapshot.beforeCommand(spec, this.dbs, dbIndex, ctx.args);
     const errorsBefore = w.errors;
     const handler = handlerAt(cmdIndex);
     // One clock read per command: the previous command's end is this one's start (the frame decode
@@ -253,12 +279,36 @@ export class Shard implements ShardServices {
   }
 }
 
+/**
+ * Snapshot pacing (see ShardLoop.snapshotTurn), in ms: the longest slice without client traffic;
+ * while clients were served within ACTIVE_WINDOW_MS, one ACTIVE_SLICE_MS slice per ACTIVE_PERIOD_MS.
+ */
+const IDLE_SLICE_MS = 5;
+const ACTIVE_WINDOW_MS = 20;
+const ACTIVE_SLICE_MS = 0.1;
+const ACTIVE_PERIOD_MS = 0.4;
+
+/** Commands that need the Lua engine (it is built when the first of them arrives). */
+const NEEDS_LUA: boolean[] = COMMANDS.map((c) => c.name === '__script' || c.name === '__script_load' || c.name === '__function_load');
+
+/** Length of the request frame at `off` (header and arguments). */
+function frameEnd(view: DataView, off: number): number {
+  const argc = view.getUint32(off + 16, true);
+  let p = off + REQ_HEADER;
+  for (let i = 0; i < argc; i++) p += 4 + view.getUint32(p, true);
+  return p - off;
+}
+
+/** Within one batch of frames, replies are published at least this often (ms of work). */
+const FLUSH_EVERY_MS = 0.05;
+
 /** Drives a shard from its rings. */
 export class ShardLoop {
   private readonly req: Ring;
   private readonly rep: Ring;
   /** Spinning before parking only pays when a core is free for it (more cores than busy threads). */
   private readonly spinIterations: number;
+  private readonly spareCore: boolean;
 
   constructor(
     private readonly shard: Shard,
@@ -269,6 +319,8 @@ export class ShardLoop {
     this.req = req;
     this.rep = rep;
     this.spinIterations = Number(process.env.FERROUS_SPIN ?? (availableParallelism() > shard.shardCount + 1 ? 2000 : 0));
+    // A core for every shard, the acceptor and the save worker: snapshots need no pacing.
+    this.spareCore = availableParallelism() > shard.shardCount + 2;
     shard.remoteCall = (db, resp3, args) => this.remoteCall(db, resp3, args);
   }
 
@@ -339,41 +391,117 @@ export class ShardLoop {
     }
   }
 
-  run(): never {
+  /** A frame that needs the Lua engine, held until the engine exists (built on first use). */
+  private waitingForLua: Uint8Array | null = null;
+
+  /**
+   * Serve the rings. Returns only to let the event loop build the Lua engine (the first script on
+   * this shard: wasm compilation is asynchronous and costs memory, so shards without scripts skip it);
+   * it resumes by itself once the engine is there.
+   */
+  run(): void {
     for (;;) {
       const n = this.drain();
-      if (n > 0) continue;
+      if (this.waitingForLua !== null) {
+        this.buildLua();
+        return;
+      }
+      const park = this.shard.snapshot !== null ? this.snapshotTurn(n > 0) : Infinity;
+      if (n > 0 || !this.req.isEmpty()) continue;
       const wait = this.shard.maybeExpireCycle();
       // The expiry cycle may have produced notifications (expired events): send them now.
       if (this.shard.notifications.length !== 0) this.flushReplies();
+      if (park === 0) continue;
       let spun = 0;
       while (spun < this.spinIterations && this.req.isEmpty()) spun++;
-      if (this.req.isEmpty()) this.req.sleep(wait);
+      // A request wakes the shard at once; the timeout is the expiry clock or the snapshot's next turn.
+      if (this.req.isEmpty()) this.req.sleep(Math.min(wait, park));
     }
+  }
+
+  private readonly requestWaiting = (): boolean => !this.req.isEmpty();
+  /** When requests were last served, and when the next paced snapshot slice is due (performance.now()). */
+  private lastFramesAt = -Infinity;
+  private nextSliceAt = 0;
+
+  /**
+   * One turn of the snapshot between batches of commands; returns how long the loop may park before
+   * the next (0: go on at once, Infinity: no snapshot any more). Without client traffic it works flat
+   * out, in slices that give way as soon as a request arrives. While clients are served and no core
+   * is spare, it takes a fixed share of this thread, in slices run whole so that it still progresses
+   * under load: a shard walking its keyspace flat out would take the CPU from the acceptor and the
+   * other shards, and every client would wait.
+   */
+  private snapshotTurn(served: boolean): number {
+    const now = performance.now();
+    if (served) this.lastFramesAt = now;
+    let r: SliceResult;
+    if (this.spareCore || now - this.lastFramesAt >= ACTIVE_WINDOW_MS) {
+      r = this.shard.snapshotStep(IDLE_SLICE_MS, this.requestWaiting);
+      if (r === 'more') return 0;
+    } else {
+      if (now < this.nextSliceAt) return this.nextSliceAt - now;
+      r = this.shard.snapshotStep(ACTIVE_SLICE_MS);
+      this.nextSliceAt = performance.now() + ACTIVE_PERIOD_MS - ACTIVE_SLICE_MS;
+      if (r === 'more') return ACTIVE_PERIOD_MS - ACTIVE_SLICE_MS;
+    }
+    // Blocked: the writer has too much of ours to write; look again soon.
+    return r === 'blocked' ? 2 : Infinity;
+  }
+
+  private buildLua(): void {
+    const frame = this.waitingForLua!;
+    this.req.release();
+    this.flushReplies();
+    void this.shard.createScripts().then((engine) => {
+      this.shard.scripts = engine;
+      this.waitingForLua = null;
+      this.handleRequest(frame, new DataView(frame.buffer, frame.byteOffset, frame.byteLength), 0);
+      this.flushReplies();
+      this.run();
+    });
   }
 
   /** Processes every published request; returns how many frames were handled. */
   drain(): number {
     const req = this.req;
     let handled = 0;
+    let flushedAt = this.shard.lastClock;
     for (;;) {
       const off = req.next();
       if (off < 0) break;
       if ((handled & 63) === 0) this.shard.tick();
       handled++;
       const kind = req.bytes[off];
+      let bytes: Uint8Array = req.bytes;
+      let view: DataView = req.view;
+      let at = off;
       if (kind === FrameKind.Spill) {
         const msg = receiveMessageOnPort(this.port);
         if (!msg) throw new Error('spill frame without its message');
-        const payload = msg.message as Uint8Array;
-        this.handleRequest(payload, new DataView(payload.buffer, payload.byteOffset, payload.byteLength), 0);
-      } else {
-        this.handleRequest(req.bytes, req.view, off);
+        bytes = msg.message as Uint8Array;
+        view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        at = 0;
       }
+      if (this.shard.scripts === null && NEEDS_LUA[view.getUint16(at + 12, true)] === true && bytes[at] === FrameKind.Command) {
+        // The first script: the Lua engine is built now (asynchronously, see run); this frame and
+        // everything after it wait for it.
+        this.waitingForLua = bytes.slice(at, at + frameEnd(view, at));
+        break;
+      }
+      this.handleRequest(bytes, view, at);
       // Give space back early on big bursts so the acceptor can keep writing.
       if ((handled & 255) === 0) {
         req.release();
         this.flushReplies();
+        flushedAt = this.shard.lastClock;
+        // A long burst still lets a snapshot progress.
+        if (this.shard.snapshot !== null) this.snapshotTurn(true);
+      } else if (this.shard.lastClock - flushedAt > FLUSH_EVERY_MS) {
+        // Slow frames (scripts): hand their replies over as they finish rather than at the end of
+        // the batch, so the acceptor answers those clients while the rest of the batch runs.
+        this.flushReplies();
+        flushedAt = this.shard.lastClock;
       }
     }
     if (handled > 0) {

@@ -199,7 +199,8 @@ const ERRNO_TEXT: Record<string, string> = {
   EIO: 'Input/output error',
 };
 
-function strerror(e: unknown): string {
+/** C's strerror() text for a Node fs error ("Permission denied"), else the error's message. */
+export function strerror(e: unknown): string {
   const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
   return ERRNO_TEXT[code] ?? (e instanceof Error ? e.message : String(e));
 }

@@ -20,12 +20,6 @@ const ERR_BAD_DATA = 'ERR Bad data format';
 
 const INT64_MAX = 9223372036854775807n;
 
-/**
- * TODO(persistence): rdbcompression is not part of the shard configuration yet; Redis's default (on)
- * is what DUMP uses until it is.
- */
-const RDB_COMPRESSION = true;
-
 /** getLongLongFromObjectOrReply: an int64 argument (a bigint beyond ±2^53), or null after replying. */
 function longLongArg(ctx: ExecContext, i: number): number | bigint | null {
   const s = ctx.args.str(i);
@@ -42,7 +36,7 @@ register('dump', (ctx) => {
     ctx.reply.nullBulk();
     return;
   }
-  ctx.reply.bulkBytes(createDumpPayload(v, { compress: RDB_COMPRESSION, config: ctx.shard.config }));
+  ctx.reply.bulkBytes(createDumpPayload(v, { compress: ctx.shard.config.rdbCompression !== 0, config: ctx.shard.config }));
 });
 
 /** RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency] */

@@ -14,3 +14,4 @@ import './sort.js';
 import './memory.js';
 import './scripting.js';
 import './dump.js';
+import './persistence.js';

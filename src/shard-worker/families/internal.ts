@@ -3,10 +3,10 @@
  * statistics and configuration updates. Clients cannot reach them (the command table marks them
  * internal and the acceptor's lookup skips them).
  */
-import { register, type ExecContext, type ShardConfig } from '../context.js';
+import { register, type ExecContext, type ShardConfig, type ShardServices } from '../context.js';
 import { Args } from '../../shared/frame.js';
 import { decodeEntries, encodeEntries, type KeyEntry } from '../value-codec.js';
-import { typeName, type Database } from '../keyspace.js';
+import { typeName } from '../keyspace.js';
 import { globMatchString, isMatchAll } from '../../shared/glob.js';
 import { keyHashSlotOfString } from '../../shared/crc16.js';
 import { shardOfSlot } from '../../shared/sharding.js';
@@ -33,8 +33,9 @@ register('__export', (ctx) => {
 });
 
 /** Put entries in place as they are (cross-shard write-backs, a script's rollback): no "new" event. */
-export function install(ctx: { shard: { dbs: Database[] } }, entries: Iterable<KeyEntry>): void {
+export function install(ctx: { shard: Pick<ShardServices, 'dbs' | 'beforeKeyWrite'> }, entries: Iterable<KeyEntry>): void {
   for (const e of entries) {
+    ctx.shard.beforeKeyWrite(e.db, e.key);
     const d = ctx.shard.dbs[e.db];
     if (e.value === undefined) {
       d.delete(e.key);
