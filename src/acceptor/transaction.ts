@@ -124,7 +124,9 @@ export function execTransaction(server: Server, client: Client, sink: ReplySink,
   const cross: boolean[] = invocations.map((inv) => {
     const shards = server.shardsOf(inv);
     for (const s of shards) shardSet.add(s);
-    return shards.length > 1 && inv.spec.route === Route.Keys;
+    // A script always runs as a step of its own under the transaction's lock: it may reach any shard
+    // (and must not be started over after the commands queued behind it went out).
+    return (shards.length > 1 && inv.spec.route === Route.Keys) || inv.spec.route === Route.Script;
   });
   for (const w of watched) shardSet.add(w.shard);
   const finish = (lock: ShardLock | null) => {
@@ -165,7 +167,8 @@ export function execTransaction(server: Server, client: Client, sink: ReplySink,
   // Without WATCH and without commands that span shards, no lock is needed: the commands are
   // written to every ring in one synchronous step, which the sequencer argument (as for MSET) makes
   // atomic -- each shard runs them back to back, and every other command lands before or after all.
-  const needsLock = watched.length > 0 || cross.includes(true);
+  // With the AOF on, the lock also makes the transaction's effects one MULTI/EXEC block (aof.ts).
+  const needsLock = watched.length > 0 || cross.includes(true) || server.shards.aofSink !== null;
   if (shardSet.size === 0 || !needsLock) {
     run(null);
     return;

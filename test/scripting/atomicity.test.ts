@@ -96,3 +96,23 @@ t.test('20 clients moving money with scripts never change the total', async (t) 
   t.ok(observations > 20, `observations: ${observations}`);
   t.equal(await setup.call('EVAL', SUM, '0', String(ACCOUNTS)), `:${expected}\r\n`, 'the final sum is exact');
 });
+
+t.test('a script inside MULTI runs in its place among the queued commands, even when it must restart holding every shard', async (t) => {
+  const srv = await withServer({ shards: SHARDS });
+  t.teardown(() => srv.close());
+  const c = await RawConn.connect(srv.port);
+  t.teardown(() => c.close());
+  const [[a], [b]] = keysByShard(SHARDS, 1, 'm:');
+  // The script declares no key and writes keys of two shards: a fast start on one shard cannot finish.
+  const script = `redis.call('incr', '${a}') redis.call('incr', '${b}') return redis.call('get', '${a}')`;
+  for (let round = 0; round < 5; round++) {
+    c.send('MULTI');
+    c.send('SET', a, '10');
+    c.send('EVAL', script, '0');
+    c.send('GET', a);
+    c.send('GET', b);
+    c.send('EXEC');
+    const raw = await c.read(6);
+    t.match(raw, new RegExp(`\\*4\\r\\n\\+OK\\r\\n\\$2\\r\\n11\\r\\n\\$2\\r\\n11\\r\\n\\$\\d+\\r\\n${round + 1}\\r\\n$`), `round ${round}: ${JSON.stringify(raw.slice(-60))}`);
+  }
+});
