@@ -751,6 +751,21 @@ def('bgsave', ({ server, client, args, w, sink, tag }) => {
   return true;
 });
 
+def('bgrewriteaof', ({ server, client, sink, w }) => {
+  const aof = server.persistence.aof;
+  if (aof.rewriteInProgress) {
+    w.error('ERR Background append only file rewriting already in progress');
+    return;
+  }
+  // Inside EXEC, or while a save runs, Redis schedules it (see Aof.cron).
+  if (sink !== client || aof.startRewrite() === 'busy') {
+    aof.rewriteScheduled = true;
+    w.simple('Background append only file rewriting scheduled');
+    return;
+  }
+  w.simple('Background append only file rewriting started');
+});
+
 def('lastsave', ({ server, w }) => w.int(server.persistence.lastSave));
 
 /** Deliver a finished reply line (a status or an error) later, counting errors like runLocal does. */

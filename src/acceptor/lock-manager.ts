@@ -45,6 +45,8 @@ export class ShardLock implements LockOwner {
   release(): void {
     if (this.released) return;
     this.released = true;
+    // Its effects are logged before anything its shards run next can be.
+    this.set.aofSink?.groupEnd(this);
     for (const i of this.shardIndexes) this.set.shards[i].unlock(this);
   }
 }

@@ -29,6 +29,15 @@ import { ByteReader, RdbError, readString } from '../rdb/rdb-io.js';
 import { Opcode } from '../rdb/rdb-file.js';
 import type { SnapshotChunk, SnapshotControl } from '../rdb/snapshot.js';
 import type { SaveTask, SaveTaskResult } from '../rdb/save-worker.js';
+import { Aof } from '../aof/aof.js';
+
+/** A rewrite's hooks into the snapshot (see Aof.startRewrite). */
+export interface RewriteHooks {
+  /** Every shard is locked: the snapshot point is now (before any shard has taken it). */
+  granted: () => void;
+  /** Shard `i` took its snapshot point (its `__snapshot begin` reply arrived). */
+  shardBegun: (i: number) => void;
+}
 
 export const MISCONF_ERROR =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
@@ -65,6 +74,8 @@ interface SaveJob {
   aborted: boolean;
   /** null once the file is in place, else why it failed. */
   result: Promise<string | null>;
+  /** An AOF rewrite's base rather than an RDB save. */
+  rewrite: boolean;
 }
 
 function isChunk(m: unknown): m is SnapshotChunk {
@@ -98,7 +109,11 @@ export class Persistence {
   /** stop-writes-on-bgsave-error is in force: write commands (and PING) get MISCONF. */
   writesDenied = false;
 
+  /** The append-only file (src/aof/aof.ts). */
+  readonly aof: Aof;
+
   constructor(private readonly server: Server) {
+    this.aof = new Aof(server);
     server.config.onChange('save', () => this.updateWritesDenied());
     server.config.onChange('stop-writes-on-bgsave-error', () => this.updateWritesDenied());
   }
@@ -148,15 +163,25 @@ export class Persistence {
     return codes;
   }
 
+  /** A save or rewrite is running (one snapshot at a time). */
+  get saveRunning(): boolean {
+    return this.job !== null;
+  }
+
+  /** BGREWRITEAOF's base: a background snapshot to `dir`/`filename`; resolves with null or the error. */
+  startRewriteJob(dir: string, filename: string, hooks: RewriteHooks): Promise<string | null> {
+    return this.startJob(true, false, { dir, filename, hooks }).result;
+  }
+
   /** Start a save; `counted`: it shows in rdb_saves (the one FLUSHALL makes does not, as in Redis). */
-  private startJob(background: boolean, counted = true): SaveJob {
+  private startJob(background: boolean, counted = true, target?: { dir: string; filename: string; hooks: RewriteHooks }): SaveJob {
     const server = this.server;
     const set = server.shards;
     const cfg = server.config;
     const id = this.nextId++;
     const writer = new SnapshotWriter(this.savePool(), id, set.count, cfg.getInt('databases'), {
-      dir: cfg.getDir(),
-      filename: cfg.getString('dbfilename'),
+      dir: target?.dir ?? cfg.getDir(),
+      filename: target?.filename ?? cfg.getString('dbfilename'),
       compress: cfg.getBool('rdbcompression'),
       checksum: cfg.getBool('rdbchecksum'),
       autosync: cfg.getBool('rdb-save-incremental-fsync'),
@@ -175,6 +200,7 @@ export class Persistence {
       began: new Promise((r) => (began = r)),
       aborted: false,
       result: Promise.resolve(null),
+      rewrite: target !== undefined,
     };
     this.job = job;
     if (counted) this.rdbSaves++;
@@ -191,6 +217,7 @@ export class Persistence {
           began();
           return;
         }
+        target?.hooks.granted();
         for (const s of set.shards) {
           const control: SnapshotControl = { type: 'snapshot', id, credit: writer.credit[s.index] };
           s.worker.postMessage(control);
@@ -202,6 +229,7 @@ export class Persistence {
                 job.dirty += nums[0];
                 writer.setCounts(s.index, nums.slice(1));
               } else writer.abort(`Snapshot failed on shard ${s.index}: ${reply.slice(1, -2)}`);
+              target?.hooks.shardBegun(s.index);
               if (--waiting === 0) began();
             },
           };
@@ -233,7 +261,9 @@ export class Persistence {
     set.publishAll();
     const elapsed = Math.floor((Date.now() - job.startedAt) / 1000);
     if (job.background) this.lastBgsaveTimeSec = elapsed;
-    if (error === null) {
+    if (job.rewrite) {
+      // A rewrite's base: none of the RDB bookkeeping (Aof.startRewrite reports it).
+    } else if (error === null) {
       this.log.notice('DB saved on disk');
       if (job.background) this.log.notice('Background saving terminated with success');
       this.dirtyBaseline = job.dirty;
@@ -313,7 +343,9 @@ export class Persistence {
 
   /** Called at `hz`: scheduled BGSAVEs and the `save <seconds> <changes>` points (serverCron). */
   cron(): void {
-    if (this.loading || this.job !== null || this.server.closing) return;
+    if (this.loading || this.server.closing) return;
+    this.aof.cron();
+    if (this.job !== null) return;
     const t = now();
     const retryOk = (): boolean => t - this.lastBgsaveTry > BGSAVE_RETRY_DELAY || this.lastBgsaveOk;
     if (this.bgsaveScheduled && retryOk()) {
@@ -375,6 +407,7 @@ export class Persistence {
   }
 
   async close(): Promise<void> {
+    this.aof.close();
     const job = this.job;
     if (job !== null) {
       await this.abortJob('server closing');
@@ -387,11 +420,36 @@ export class Persistence {
 
   // ------------------------------------------------------------------ loading
 
-  /** loadDataFromDisk: load `dir`/`dbfilename` if it exists; throws (server must not start) when it is bad. */
+  /**
+   * loadDataFromDisk: with appendonly yes the AOF (and never dump.rdb, as in Redis), else
+   * `dir`/`dbfilename` if it exists; throws (the server must not start) when a file is bad.
+   */
   async loadAtStartup(): Promise<void> {
+    const cfg = this.server.config;
+    if (!cfg.getBool('appendonly')) {
+      await this.loadRdb(path.join(cfg.getDir(), cfg.getString('dbfilename')));
+      return;
+    }
+    this.loading = true;
+    this.loadingStartTime = now();
+    const t0 = performance.now();
+    try {
+      if (await this.aof.load((file) => this.loadRdb(file, true))) {
+        this.log.notice(`DB loaded from append only file: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`);
+      }
+    } catch (e) {
+      this.log.warning((e as Error).message);
+      throw new Error(`Bad AOF: ${(e as Error).message}`);
+    } finally {
+      this.loading = false;
+    }
+    this.aof.startAfterLoad();
+  }
+
+  /** Load one RDB file (dump.rdb, or an AOF's RDB base: `nested` keeps LOADING on for what follows). */
+  private async loadRdb(file: string, nested = false): Promise<void> {
     const server = this.server;
     const cfg = server.config;
-    const file = path.join(cfg.getDir(), cfg.getString('dbfilename'));
     let size: number;
     try {
       size = fs.statSync(file).size;
@@ -454,7 +512,7 @@ export class Persistence {
       this.log.warning('Terminating server after rdb file reading failure.');
       throw new Error(`Bad RDB file ${file}: ${err.message}`);
     } finally {
-      this.loading = false;
+      this.loading = nested;
     }
   }
 
@@ -485,18 +543,7 @@ export class Persistence {
       'rdb_last_cow_size:0',
       `rdb_last_load_keys_expired:${this.lastLoadKeysExpired}`,
       `rdb_last_load_keys_loaded:${this.lastLoadKeysLoaded}`,
-      `aof_enabled:${this.server.config.getBool('appendonly') ? 1 : 0}`,
-      'aof_rewrite_in_progress:0',
-      'aof_rewrite_scheduled:0',
-      'aof_last_rewrite_time_sec:-1',
-      'aof_current_rewrite_time_sec:-1',
-      'aof_last_bgrewrite_status:ok',
-      'aof_rewrites:0',
-      'aof_rewrites_consecutive_failures:0',
-      'aof_last_write_status:ok',
-      'aof_last_cow_size:0',
-      'module_fork_in_progress:0',
-      'module_fork_last_cow_size:0',
+      ...this.aof.infoLines(),
     ];
     if (this.loading) {
       const total = this.loadingTotalBytes;

@@ -318,6 +318,8 @@ export class Server extends EventEmitter implements ClientHost {
 
   flushOutput(): void {
     this.outputScheduled = false;
+    // The AOF first (beforeSleep's flushAppendOnlyFile): with appendfsync always, on disk before replies.
+    this.persistence.aof.flush();
     const list = this.outputClients;
     for (let i = 0; i < list.length; i++) list[i].flush();
     list.length = 0;
@@ -684,6 +686,26 @@ export class Server extends EventEmitter implements ClientHost {
       this.sendWhole(inv, 0);
       return;
     }
+    if (this.shards.aofSink !== null && inv.owner === null && inv.spec.flags.has('write')) {
+      // FLUSHALL/FLUSHDB/SWAPDB do not commute with anything: with the AOF on they run under a lock
+      // over every shard, so their one effect (logged by shard 0) lands at one point of the log.
+      const { sink } = inv;
+      const copy: Invocation = { ...inv, src: { buf: Buffer.from(inv.src.buf), starts: Array.from(inv.src.starts), ends: Array.from(inv.src.ends) } };
+      const lock = new ShardLock(this.shards, this.shards.shards.map((s) => s.index), () => {
+        copy.owner = lock;
+        copy.sink = {
+          deliver: (b, start, end, tag) => {
+            lock.release();
+            this.shards.publishAll();
+            sink.deliver(b, start, end, tag);
+          },
+        };
+        this.routeAll(copy);
+        this.shards.publishAll();
+      });
+      lock.acquire();
+      return;
+    }
     const { sink, tag } = inv;
     const collector = new FanOutCollector(this.shards.count, inv.spec.combine, (reply) => sink.deliver(reply, 0, reply.length, tag));
     for (const s of this.shards.shards) s.send(inv.owner, collector, inv.spec.index, inv.db, inv.client.id, s.index, this.flagsFor(inv), inv.src, inv.argc);
@@ -870,7 +892,7 @@ export class Server extends EventEmitter implements ClientHost {
     void this.askAllShards('__stats', ['reset']);
   }
 
-  private broadcastConfig(field: string, value: string): void {
+  broadcastConfig(field: string, value: string): void {
     void this.askAllShards('__config', [field, value]);
   }
 

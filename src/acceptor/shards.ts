@@ -10,7 +10,7 @@
  */
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { Ring } from '../shared/ring.js';
-import { FrameKind, REPLY_HEADER, REQ_HEADER, ReplyKind } from '../shared/frame.js';
+import { AofFlag, FrameKind, REPLY_HEADER, REQ_HEADER, ReplyKind } from '../shared/frame.js';
 import type { ShardConfig } from '../shard-worker/context.js';
 import type { ShardWorkerData } from '../shard-worker/main.js';
 import { ScriptState } from '../shared/script-state.js';
@@ -40,9 +40,19 @@ export interface LockOwner {
   granted(): void;
 }
 
+/** Where the shards' AOF effects go (src/aof/aof.ts). */
+export interface AofSink {
+  /** An Aof frame's body; `group`: the lock owner whose frame produced it (logged at its release). */
+  effects(shard: number, body: Uint8Array, flags: number, group: LockOwner | null): void;
+  /** A lock owner let its shards go: its effects are logged now, as one MULTI/EXEC block. */
+  groupEnd(owner: LockOwner): void;
+}
+
 interface HeldFrame {
   frame: Uint8Array | null;
   sink: ReplySink | null;
+  /** The lock owner that sent it (AOF effects of its reply belong to its block). */
+  owner?: LockOwner | null;
   barrier: LockOwner | null;
   /** A frame the shard does not answer (a script's CallReply): no sink is queued for it. */
   noReply?: boolean;
@@ -60,6 +70,8 @@ export class ShardHandle {
   readonly workerPort: MessagePort;
   /** Sinks of frames written to the ring, in ring order; replies pop from the front. */
   private sinks: (ReplySink | null)[] = new Array(1024);
+  /** The lock owner of each frame in `sinks` (same positions). */
+  private owners: (LockOwner | null)[] = new Array(1024);
   private sinkHead = 0;
   private sinkTail = 0;
   /** Frames (and lock barriers) waiting behind a lock or a full ring. */
@@ -98,30 +110,50 @@ export class ShardHandle {
    * while the script runs, so before the script's own reply, which is older in the FIFO.
    */
   private readonly nestedSinks: (ReplySink | null)[] = [];
+  private readonly nestedOwners: (LockOwner | null)[] = [];
 
-  private pushSink(sink: ReplySink | null): void {
+  private pushSink(sink: ReplySink | null, owner: LockOwner | null): void {
     if (this.scriptRun !== null) {
       this.nestedSinks.push(sink);
+      this.nestedOwners.push(owner);
       return;
     }
     const cap = this.sinks.length;
     if (this.sinkTail - this.sinkHead === cap) {
       const next: (ReplySink | null)[] = new Array(cap * 2);
-      for (let i = 0; i < cap; i++) next[i] = this.sinks[(this.sinkHead + i) & (cap - 1)];
+      const nextOwners: (LockOwner | null)[] = new Array(cap * 2);
+      for (let i = 0; i < cap; i++) {
+        next[i] = this.sinks[(this.sinkHead + i) & (cap - 1)];
+        nextOwners[i] = this.owners[(this.sinkHead + i) & (cap - 1)];
+      }
       this.sinks = next;
+      this.owners = nextOwners;
       this.sinkTail -= this.sinkHead;
       this.sinkHead = 0;
     }
-    this.sinks[this.sinkTail & (this.sinks.length - 1)] = sink;
+    const at = this.sinkTail & (this.sinks.length - 1);
+    this.sinks[at] = sink;
+    this.owners[at] = owner;
     this.sinkTail++;
   }
 
+  /** Lock owner of the frame whose reply comes next (what popSink would return the sink of). */
+  private peekOwner(): LockOwner | null {
+    if (this.nestedOwners.length !== 0) return this.nestedOwners[0];
+    if (this.sinkHead === this.sinkTail) return null;
+    return this.owners[this.sinkHead & (this.owners.length - 1)];
+  }
+
   private popSink(): ReplySink | null {
-    if (this.nestedSinks.length !== 0) return this.nestedSinks.shift()!;
+    if (this.nestedSinks.length !== 0) {
+      this.nestedOwners.shift();
+      return this.nestedSinks.shift()!;
+    }
     if (this.sinkHead === this.sinkTail) throw new Error(`shard ${this.index}: reply without a request`);
     const i = this.sinkHead & (this.sinks.length - 1);
     const s = this.sinks[i];
     this.sinks[i] = null;
+    this.owners[i] = null;
     this.sinkHead++;
     return s;
   }
@@ -162,17 +194,17 @@ export class ShardHandle {
       const off = this.req.reserve(size);
       if (off >= 0) {
         encodeRequest(this.req.bytes, this.req.view, off, cmd, db, connId, tag, flags, src, argc, indices);
-        this.pushSink(sink);
+        this.pushSink(sink, owner);
         this.markDirty();
         return true;
       }
     }
     const frame = new Uint8Array(size);
     encodeRequest(frame, new DataView(frame.buffer), 0, cmd, db, connId, tag, flags, src, argc, indices);
-    if (direct && size > this.req.maxFrame && this.writeSpill(frame, sink)) return true;
+    if (direct && size > this.req.maxFrame && this.writeSpill(frame, sink, false, owner)) return true;
     // The lock owner's frames wait in their own queue, ahead of everything the lock holds back.
-    if (owner !== null && this.lockedBy === owner) this.ownerHold.push({ frame, sink, barrier: null });
-    else this.hold.push({ frame, sink, barrier: null });
+    if (owner !== null && this.lockedBy === owner) this.ownerHold.push({ frame, sink, barrier: null, owner });
+    else this.hold.push({ frame, sink, barrier: null, owner });
     this.holdBytes += size;
     this.set.scheduleFlush();
     return false;
@@ -215,12 +247,12 @@ export class ShardHandle {
     this.set.scheduleFlush();
   }
 
-  private writeSpill(frame: Uint8Array, sink: ReplySink | null, noReply = false): boolean {
+  private writeSpill(frame: Uint8Array, sink: ReplySink | null, noReply: boolean, owner: LockOwner | null): boolean {
     const off = this.req.reserve(1);
     if (off < 0) return false;
     this.port.postMessage(frame);
     this.req.bytes[off] = FrameKind.Spill;
-    if (!noReply) this.pushSink(sink);
+    if (!noReply) this.pushSink(sink, owner);
     this.markDirty();
     return true;
   }
@@ -283,12 +315,12 @@ export class ShardHandle {
   private writeHeld(h: HeldFrame): boolean {
     const frame = h.frame!;
     if (frame.length > this.req.maxFrame) {
-      if (!this.writeSpill(frame, h.sink, h.noReply === true)) return false;
+      if (!this.writeSpill(frame, h.sink, h.noReply === true, h.owner ?? null)) return false;
     } else {
       const off = this.req.reserve(frame.length);
       if (off < 0) return false;
       this.req.bytes.set(frame, off);
-      if (h.noReply !== true) this.pushSink(h.sink);
+      if (h.noReply !== true) this.pushSink(h.sink, h.owner ?? null);
       this.markDirty();
     }
     this.holdBytes -= frame.length;
@@ -309,6 +341,17 @@ export class ShardHandle {
       const kind = rep.bytes[off];
       if (kind === ReplyKind.Event) {
         this.set.onKeysReady(rep.bytes, off + REPLY_HEADER, off + rep.frameLength(off));
+        continue;
+      }
+      if (kind === ReplyKind.Aof) {
+        const flags = rep.bytes[off + 1];
+        let body: Uint8Array;
+        if ((flags & AofFlag.Port) !== 0) {
+          const msg = receiveMessageOnPort(this.port);
+          if (!msg) throw new Error('AOF effects without their message');
+          body = (msg.message as Uint8Array).subarray(REPLY_HEADER);
+        } else body = rep.bytes.subarray(off + REPLY_HEADER, off + rep.frameLength(off));
+        this.set.aofSink?.effects(this.index, body, flags, (flags & AofFlag.Solicited) !== 0 ? this.peekOwner() : null);
         continue;
       }
       if (kind === ReplyKind.Notify) {
@@ -450,6 +493,8 @@ const SYNC_WAIT_MS = Number(process.env.FERROUS_SYNC_WAIT_MS ?? 0.5);
 
 export class ShardSet {
   readonly shards: ShardHandle[] = [];
+  /** Receives the shards' AOF effects while appendonly is on (null: frames are ignored). */
+  aofSink: AofSink | null = null;
   readonly dirtyShards: ShardHandle[] = [];
   closed = false;
   private flushScheduled = false;

@@ -27,6 +27,11 @@ export interface ShardServices {
    * src/shared/config.ts, `event` the event name ("set", "lpush", "expired", …). Cheap when disabled.
    */
   notify(type: number, event: string, db: number, key: string): void;
+  /**
+   * AOF: make these arguments (instead of the command's own) the current command's effect; may be
+   * called several times (Redis's rewriteClientCommandVector / alsoPropagate). No-op with appendonly no.
+   */
+  propagate(db: number, argv: string[]): void;
 }
 
 /** Configuration the shards act on (kept current by CONFIG SET broadcasts; see server.ts). */
@@ -48,6 +53,8 @@ export interface ShardConfig {
   luaMemoryLimit: number;
   /** rdbcompression (1/0): DUMP payloads LZF-compress long strings. */
   rdbCompression: number;
+  /** appendonly (1/0): write commands record their effects for the AOF (src/shard-worker/effects.ts). */
+  appendOnly: number;
 }
 
 /** Redis 7.0's defaults (for shards built without a server, e.g. in unit tests). */
@@ -67,6 +74,7 @@ export function defaultShardConfig(): ShardConfig {
     notifyKeyspaceEvents: 0,
     luaMemoryLimit: 50 * 1024 * 1024,
     rdbCompression: 1,
+    appendOnly: 0,
   };
 }
 

@@ -10,9 +10,10 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { availableParallelism } from 'node:os';
 import { Ring } from '../shared/ring.js';
-import { Args, FrameKind, REPLY_HEADER, REQ_HEADER, ReplyKind, RequestFlag } from '../shared/frame.js';
+import { AofFlag, Args, FrameKind, REPLY_HEADER, REQ_HEADER, ReplyKind, RequestFlag } from '../shared/frame.js';
 import { ReplyWriter, Err } from '../protocol/reply-writer.js';
-import { COMMANDS } from '../shared/command-table.js';
+import { COMMANDS, Route } from '../shared/command-table.js';
+import { effectOf, type Effect } from './effects.js';
 import { Database } from './keyspace.js';
 import { NOTIFY_EXPIRED, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_KEY_MISS, NOTIFY_NEW } from '../shared/config.js';
 import { handlerAt, type ExecContext, type ShardConfig, type ShardServices } from './context.js';
@@ -83,6 +84,8 @@ export class Shard implements ShardServices {
       const db = new Database();
       db.onExpire = (key: string) => {
         this.expiredKeys++;
+        // Expired keys are logged as DEL (Redis 7.0's propagateDeletion, lazyfree-lazy-expire no).
+        if (this.config.appendOnly !== 0) this.effects.push({ db: this.dbs.indexOf(db), argv: ['DEL', key] });
         if (this.config.notifyKeyspaceEvents !== 0) this.notify(NOTIFY_EXPIRED, 'expired', this.dbs.indexOf(db), key);
         // An expired key is a modified key for WATCH, as in Redis.
         if (this.watches.size !== 0) this.bumpWatch(this.dbs.indexOf(db), key);
@@ -115,6 +118,21 @@ export class Shard implements ShardServices {
   openSnapshotOutput: (id: number) => SnapshotOutput = workerSnapshotOutput;
   /** Commands that may change their keys: the write flag, and PFCOUNT (it caches its result in the value). */
   private readonly mayWrite: boolean[] = COMMANDS.map((s) => s.flags.has('write') || s.name === 'pfcount');
+
+  /** AOF effects recorded since the last Aof frame (see effects.ts and ShardLoop.writeEffects). */
+  readonly effects: Effect[] = [];
+  /** The running command set its own effects (propagate), so its arguments are not logged. */
+  private propagated = false;
+  /** Commands that never log their own arguments: internal hops (their inner commands log instead). */
+  private readonly noEffect: boolean[] = COMMANDS.map((s) => s.route === Route.Internal || !s.flags.has('write'));
+  /** FLUSHALL, FLUSHDB, SWAPDB run on every shard: only shard 0 logs them (the acceptor locks all). */
+  private readonly allShardsWrite: boolean[] = COMMANDS.map((s) => s.route === Route.AllShards && s.flags.has('write'));
+
+  propagate(db: number, argv: string[]): void {
+    if (this.config.appendOnly === 0) return;
+    this.propagated = true;
+    this.effects.push({ db, argv });
+  }
 
   /** Before a key changes outside a command (cross-shard write-backs, script rollbacks). */
   beforeKeyWrite(db: number, key: string): void {
@@ -198,6 +216,11 @@ export class Shard implements ShardServices {
     // Copy-on-write: the snapshot being saved gets the old values of the keys this may change.
     if (this.snapshot !== null && this.mayWrite[cmdIndex]) this.snapshot.beforeCommand(spec, this.dbs, dbIndex, ctx.args);
     const errorsBefore = w.errors;
+    const aof = this.config.appendOnly !== 0;
+    const dirty0 = this.dirty;
+    const replyStart = w.pos;
+    const outerPropagated = this.propagated;
+    this.propagated = false;
     const handler = handlerAt(cmdIndex);
     // One clock read per command: the previous command's end is this one's start (the frame decode
     // in between is attributed to it, a fraction of a microsecond).
@@ -214,6 +237,8 @@ export class Shard implements ShardServices {
       }
     }
     db.countLookups = false;
+    if (aof && (this.dirty !== dirty0 || (this.allShardsWrite[cmdIndex] && w.errors === errorsBefore)) && !this.propagated && !this.noEffect[cmdIndex]) this.recordEffect(cmdIndex, dbIndex, w, replyStart);
+    this.propagated = outerPropagated;
     const st = this.cmdStats[cmdIndex];
     st.calls++;
     const t1 = performance.now();
@@ -225,6 +250,15 @@ export class Shard implements ShardServices {
     }
     ctx.args = prevArgs;
     ctx.reply = prevWriter;
+  }
+
+  private recordEffect(cmdIndex: number, dbIndex: number, w: ReplyWriter, replyStart: number): void {
+    if (this.allShardsWrite[cmdIndex] && this.shardIndex !== 0) return;
+    const spec = COMMANDS[cmdIndex];
+    const args = this.ctx.args;
+    const list = effectOf(spec, args, this.dbs[dbIndex], dbIndex, w.buf, replyStart, w.pos);
+    if (list === null) this.effects.push({ db: dbIndex, argv: args.all() });
+    else for (const e of list) this.effects.push(e);
   }
 
   /** Active expiry (Redis's activeExpireCycle, slow mode): bounded work per call, sampled per database. */
@@ -288,6 +322,8 @@ const ACTIVE_WINDOW_MS = 20;
 const ACTIVE_SLICE_MS = 0.1;
 const ACTIVE_PERIOD_MS = 0.4;
 
+const SCRIPT_CMD = COMMANDS.findIndex((c) => c.name === '__script');
+
 /** Commands that need the Lua engine (it is built when the first of them arrives). */
 const NEEDS_LUA: boolean[] = COMMANDS.map((c) => c.name === '__script' || c.name === '__script_load' || c.name === '__function_load');
 
@@ -330,6 +366,8 @@ export class ShardLoop {
    * ring meanwhile is one of the script's own steps (e.g. a cross-shard command's export from here).
    */
   private remoteCall(db: number, resp3: boolean, args: Args): Uint8Array {
+    // What the script wrote so far goes first: the remote command's effects come after it.
+    if (this.shard.effects.length !== 0) this.writeEffects(true, false);
     let size = 7;
     for (let i = 0; i < args.count; i++) size += 4 + args.len(i);
     const body = Buffer.allocUnsafe(size);
@@ -513,6 +551,11 @@ export class ShardLoop {
 
   private flushReplies(): void {
     let unsolicited = false;
+    // Left over outside a command: the active expiry cycle's DELs.
+    if (this.shard.effects.length !== 0) {
+      this.writeEffects(false, false);
+      unsolicited = true;
+    }
     if (this.shard.notifications.length !== 0) {
       this.writeNotifications();
       unsolicited = true;
@@ -572,6 +615,47 @@ export class ShardLoop {
     }
   }
 
+  /**
+   * Aof frame: u32 count, then per effect u16 db | u32 argc | argc × (u32 len, bytes). Header flags:
+   * AofFlag.Solicited (belongs to the request whose reply follows), Atomic (wrap in MULTI/EXEC),
+   * Port (too big for the ring: the frame follows on the MessagePort).
+   */
+  private writeEffects(solicited: boolean, atomic: boolean): void {
+    const list = this.shard.effects;
+    let size = 4;
+    for (const e of list) {
+      size += 6;
+      for (const a of e.argv) size += 4 + a.length;
+    }
+    const frame = Buffer.allocUnsafe(REPLY_HEADER + size);
+    frame.fill(0, 0, REPLY_HEADER);
+    frame[0] = ReplyKind.Aof;
+    frame[1] = (solicited ? AofFlag.Solicited : 0) | (atomic ? AofFlag.Atomic : 0);
+    let p = REPLY_HEADER;
+    frame.writeUInt32LE(list.length, p);
+    p += 4;
+    for (const e of list) {
+      frame.writeUInt16LE(e.db, p);
+      frame.writeUInt32LE(e.argv.length, p + 2);
+      p += 6;
+      for (const a of e.argv) {
+        frame.writeUInt32LE(a.length, p);
+        p += 4 + frame.latin1Write(a, p + 4);
+      }
+    }
+    list.length = 0;
+    if (frame.length > this.rep.maxFrame) {
+      frame[1] |= AofFlag.Port;
+      this.port.postMessage(frame);
+      const o = this.reserveReply(REPLY_HEADER);
+      this.rep.bytes[o] = ReplyKind.Aof;
+      this.rep.bytes[o + 1] = frame[1];
+      return;
+    }
+    const o = this.reserveReply(frame.length);
+    this.rep.bytes.set(frame, o);
+  }
+
   /** Event frame: the blocked-on keys that were written ("db\0key", each u32-length-prefixed). */
   private writeReadyEvent(): void {
     const ids = [...this.shard.readyKeys];
@@ -605,6 +689,8 @@ export class ShardLoop {
     } else {
       w.error(Err.syntax);
     }
+    // The command's AOF effects travel right ahead of its reply (a script's as one atomic unit).
+    if (this.shard.effects.length !== 0) this.writeEffects(true, cmd === SCRIPT_CMD);
     this.writeReply(connId, tag, w.buf, w.pos);
   }
 

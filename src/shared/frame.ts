@@ -55,6 +55,17 @@ export const enum ReplyKind {
    * flags bit 0 set means the frame travelled on the MessagePort because of its size.
    */
   ScriptCall = 5,
+  /** Not a reply: AOF effects (see src/shard-worker/effects.ts); flags are AofFlag bits. */
+  Aof = 6,
+}
+
+export const enum AofFlag {
+  /** The effects of the request whose reply comes next (else: the active expiry cycle's). */
+  Solicited = 1,
+  /** One atomic unit (a script): logged inside MULTI/EXEC when there are several. */
+  Atomic = 2,
+  /** Too big for the ring: the whole frame travelled on the MessagePort. */
+  Port = 4,
 }
 
 export const enum RequestFlag {

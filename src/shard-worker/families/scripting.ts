@@ -43,6 +43,8 @@ class RunHost implements ScriptHost {
   private undoUsed = false;
   private wroteMarked = false;
   notificationsMark = 0;
+  /** AOF effects recorded before the run (an abandoned run's are dropped with its writes). */
+  effectsMark = 0;
   readonly w = new ReplyWriter(16 * 1024);
 
   begin(shard: Shard, global: boolean, db: number, connId: number): void {
@@ -53,6 +55,7 @@ class RunHost implements ScriptHost {
     this.clearUndo();
     this.wroteMarked = false;
     this.notificationsMark = shard.notifications.length;
+    this.effectsMark = shard.effects.length;
   }
 
   call(spec: CommandSpec, args: Args, resp3: boolean): Uint8Array {
@@ -153,6 +156,7 @@ class RunHost implements ScriptHost {
     for (const m of this.undo) if (m !== undefined) install({ shard: this.shard }, m.values());
     this.clearUndo();
     this.shard.notifications.length = this.notificationsMark;
+    this.shard.effects.length = this.effectsMark;
   }
 
   private select(args: Args, resp3: boolean): Uint8Array {

@@ -9,6 +9,7 @@ def('restore', -4, 'write denyoom', 1, 1, 1, 'keyspace write slow dangerous', G)
 const S = { group: 'server' };
 def('save', 1, 'admin noscript no_async_loading no_multi', 0, 0, 0, 'admin slow dangerous', S);
 def('bgsave', -1, 'admin noscript no_async_loading', 0, 0, 0, 'admin slow dangerous', S);
+def('bgrewriteaof', 1, 'admin noscript no_async_loading', 0, 0, 0, 'admin slow dangerous', S);
 def('lastsave', 1, 'loading stale fast', 0, 0, 0, 'admin fast dangerous', S);
 
 const I = { group: 'internal', route: Route.Internal };
