@@ -83,6 +83,7 @@ export class FunctionLibraries {
           for (const s of shards.shards) if (s.index !== 0) s.sendSimple(null, null, spec.index, 0, 0, 0, 0, args);
           shards.publishAll();
           this.install(meta.name, code, parseLoadReply(reply));
+          this.server.persistence.aof.command(replace ? ['FUNCTION', 'LOAD', 'REPLACE', code] : ['FUNCTION', 'LOAD', code]);
           resolve({ name: meta.name });
         },
       };
@@ -120,6 +121,7 @@ export class FunctionLibraries {
     if (!this.libraries.has(name)) return false;
     this.uninstall(name);
     this.broadcast(['__function_delete', name]);
+    this.server.persistence.aof.command(['FUNCTION', 'DELETE', name]);
     return true;
   }
 
@@ -127,6 +129,7 @@ export class FunctionLibraries {
     this.libraries.clear();
     this.functions.clear();
     this.broadcast(['__function_flush']);
+    this.server.persistence.aof.command(['FUNCTION', 'FLUSH']);
   }
 
   /** FUNCTION LIST [WITHCODE] [LIBRARYNAME pattern] (arguments already validated). */

@@ -184,6 +184,22 @@ export class Aof implements AofSink {
     this.scheduleFlush();
   }
 
+  /**
+   * A write the acceptor carries out itself (FUNCTION LOAD/DELETE/FLUSH): logged as the command,
+   * in the database of the last logged command (it touches no database).
+   */
+  command(argv: ReadonlyArray<string | Buffer>): void {
+    const cur = this.cur;
+    if (cur === null) return;
+    const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`)];
+    for (const a of argv) {
+      const b = typeof a === 'string' ? Buffer.from(a, 'latin1') : a;
+      parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
+    }
+    cur.append([{ db: cur.curDb < 0 ? 0 : cur.curDb, resp: Buffer.concat(parts) }], false);
+    this.scheduleFlush();
+  }
+
   groupEnd(owner: LockOwner): void {
     const list = this.groups.get(owner);
     if (list === undefined) return;

@@ -50,6 +50,18 @@ function parseCommand(b: Buffer, p: number): { argv: Buffer[]; next: number } | 
 
 const WINDOW = 512;
 
+/** FUNCTION LOAD [REPLACE] / DELETE / FLUSH from the file, through the library registry. */
+async function replayFunction(server: Server, argv: Buffer[], file: string): Promise<void> {
+  const sub = argv.length > 1 ? argv[1].latin1Slice(0).toLowerCase() : '';
+  const libs = server.scripting.libraries;
+  if (sub === 'load') {
+    const replace = argv.length > 3 && argv[2].latin1Slice(0).toLowerCase() === 'replace';
+    const res = await libs.load(argv[argv.length - 1].latin1Slice(0), replace);
+    if ('error' in res) throw new Error(`Error loading a function library from the append only file ${file}: ${res.error}`);
+  } else if (sub === 'delete' && argv.length > 2) libs.delete(argv[2].latin1Slice(0));
+  else if (sub === 'flush') libs.flush();
+}
+
 export async function replayAofFile(server: Server, file: string, allowTruncated: boolean): Promise<ReplayResult> {
   const b = fs.readFileSync(file);
   const name = path.basename(file);
@@ -78,7 +90,9 @@ export async function replayAofFile(server: Server, file: string, allowTruncated
     const spec = lookupCommand(cmdName);
     if (spec === undefined) throw new Error(`Unknown command '${argv[0].latin1Slice(0)}' reading the append only file ${name}`);
     if (spec.route === Route.Local) {
-      // Only SELECT matters to the dataset among the commands the acceptor answers itself.
+      // Among the commands the acceptor answers itself, the dataset depends on SELECT (handled by
+      // the caller) and the function libraries.
+      if (cmdName === 'function') await replayFunction(server, argv, name);
       return;
     }
     const starts: number[] = [];
