@@ -4,7 +4,7 @@
  * both little-endian. RESTORE and, later, MIGRATE use the same framing.
  */
 import type { Value } from '../shard-worker/keyspace.js';
-import { crc64, crc64Equal, crc64IsZero, readCrc64LE, writeCrc64LE } from './crc64.js';
+import { crc64, crc64Equal, readCrc64LE, writeCrc64LE } from './crc64.js';
 import { ByteReader, ByteWriter, RDB_VERSION, RdbError } from './rdb-io.js';
 import { isObjectType, readObject, writeTypedObject, type EncodingConfig, type ValueSaveOptions } from './value-codec.js';
 
@@ -23,7 +23,8 @@ export function createDumpPayload(v: Value, opts: ValueSaveOptions): Buffer {
 
 /**
  * verifyDumpPayload: room for the footer, a version this server knows (≤ 10, as Redis 7.0) and a
- * matching CRC (a stored 0 means "no checksum").
+ * matching CRC. Unlike an RDB file's, a DUMP payload's CRC of 0 is not "no checksum": Redis 7.0
+ * rejects it (only skip-checksum-validation, a debug setting, would let it through).
  */
 export function verifyDumpPayload(p: Uint8Array): boolean {
   const len = p.length;
@@ -31,7 +32,7 @@ export function verifyDumpPayload(p: Uint8Array): boolean {
   const ver = p[len - FOOTER] | (p[len - FOOTER + 1] << 8);
   if (ver > RDB_VERSION) return false;
   const stored = readCrc64LE(p, len - 8);
-  return crc64IsZero(stored) || crc64Equal(stored, crc64(p, 0, len - 8));
+  return crc64Equal(stored, crc64(p, 0, len - 8));
 }
 
 /**

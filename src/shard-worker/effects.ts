@@ -90,16 +90,24 @@ export function effectOf(spec: CommandSpec, args: Args, db: Database, dbIndex: n
     case 'psetex':
       return ttlOrDel(args.str(1), (at) => ['SET', args.str(1), args.str(3), 'PXAT', String(at)]);
     case 'set': {
+      // setGenericCommand: with EX/PX/EXAT it becomes SET key value PXAT ms (other options dropped);
+      // otherwise the arguments without GET (the reply part changes nothing).
       let opt = -1;
-      for (let i = 3; i < args.count; i++) if (EXPIRY_OPTS.has(args.lower(i))) opt = i;
-      if (opt < 0 || args.is(opt, 'pxat')) return null;
-      return ttlOrDel(args.str(1), (at) => {
-        const out = argv();
-        out[opt] = 'PXAT';
-        out[opt + 1] = String(at);
-        return out;
-      });
+      let get = -1;
+      for (let i = 3; i < args.count; i++) {
+        if (EXPIRY_OPTS.has(args.lower(i))) opt = i;
+        else if (args.is(i, 'get')) get = i;
+      }
+      if (opt >= 0 && !args.is(opt, 'pxat')) {
+        return ttlOrDel(args.str(1), (at) => ['SET', args.str(1), args.str(2), 'PXAT', String(at)]);
+      }
+      if (get < 0) return null;
+      const out = argv();
+      out.splice(get, 1);
+      return [{ db: dbIndex, argv: out }];
     }
+    case 'getset':
+      return [{ db: dbIndex, argv: ['SET', args.str(1), args.str(2)] }];
     case 'getex': {
       if (args.count < 3) return null;
       if (args.is(2, 'persist')) return [{ db: dbIndex, argv: ['PERSIST', args.str(1)] }];
