@@ -12,6 +12,7 @@
  * them into one file through the save worker pool (piscina).
  */
 import fs from 'node:fs';
+import { Err } from '../protocol/reply-writer.js';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
@@ -39,8 +40,7 @@ export interface RewriteHooks {
   shardBegun: (i: number) => void;
 }
 
-export const MISCONF_ERROR =
-  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+export const MISCONF_ERROR = Err.misconf;
 export const LOADING_ERROR = 'LOADING Redis is loading the dataset in memory';
 
 /** CONFIG_BGSAVE_RETRY_DELAY: seconds between automatic attempts after a failed BGSAVE. */

@@ -23,6 +23,7 @@ import { ShardLock } from './lock-manager.js';
 import { commandByName, lookupCommand, type CommandSpec } from '../shared/command-table.js';
 import { parseStrictInt, parseStrictInt64 } from '../shared/numbers.js';
 import { Args, RequestFlag } from '../shared/frame.js';
+import { Err } from '../protocol/reply-writer.js';
 import { sha1hex } from '../scripting/script-engine.js';
 import { ESCALATE_REPLY } from '../shard-worker/families/scripting.js';
 import { FunctionLibraries } from './functions.js';
@@ -74,6 +75,8 @@ class ScriptRun implements ReplySink {
   readonly keyShards: number[] = [];
   /** Fast run in flight (its client is gated); false for a global run. */
   fast = false;
+  /** Writes fail with MISCONF (stop-writes-on-bgsave-error after a failed save). */
+  writesDenied = false;
   /** Global runs: the shard it runs on and how to release its lock. */
   home: ShardHandle | null = null;
   release: (() => void) | null = null;
@@ -186,7 +189,16 @@ export class Scripting {
       this.reply(inv, '-ERR Can not execute a script with write flag using *_ro command.\r\n');
       return;
     }
-    const run = new ScriptRun(this, { ...inv }, sha, ro || (script.flags?.has('no-writes') ?? false), numkeys);
+    const readOnly = ro || (script.flags?.has('no-writes') ?? false);
+    // After a failed BGSAVE (MISCONF): a script declared as writing is refused, an old-style script
+    // runs and its writes fail (scriptPrepareForRun / scriptVerifyWriteCommandAllow).
+    const writesDenied = !readOnly && this.server.persistence.writesDenied;
+    if (writesDenied && script.flags !== null) {
+      this.reply(inv, `-${Err.misconf}\r\n`);
+      return;
+    }
+    const run = new ScriptRun(this, { ...inv }, sha, readOnly, numkeys);
+    run.writesDenied = writesDenied;
     let single = true;
     for (let i = 0; i < numkeys; i++) {
       const s = this.server.shardOfBytes(buf, starts[3 + i], ends[3 + i]);
@@ -216,7 +228,7 @@ export class Scripting {
     // The source travels marked with a leading '+', so an empty script is not taken for "no source".
     const body = isFunction || compiled.has(run.sha) ? '' : `+${this.cache.get(run.sha)!.body}`;
     compiled.add(run.sha);
-    const prefix = ['__script', mode, run.readOnly ? '1' : '0', run.sha, body, isFunction ? run.sha.slice(1) : run.sha];
+    const prefix = ['__script', mode, run.readOnly ? '1' : run.writesDenied ? '2' : '0', run.sha, body, isFunction ? run.sha.slice(1) : run.sha];
     let total = run.tail.length;
     for (const p of prefix) total += p.length;
     const buf = Buffer.allocUnsafe(total);

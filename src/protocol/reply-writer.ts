@@ -263,6 +263,9 @@ export class ReplyWriter {
 /** Common error replies, spelled exactly as Redis 7.0 spells them. */
 export const Err = {
   wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
+  /** Writes refused after a failed BGSAVE (stop-writes-on-bgsave-error). */
+  misconf:
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.",
   syntax: 'ERR syntax error',
   notInteger: 'ERR value is not an integer or out of range',
   notFloat: 'ERR value is not a valid float',

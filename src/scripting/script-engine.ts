@@ -22,7 +22,7 @@ import {
 import { PRELUDE_LUA } from './prelude.js';
 import { LUA_LIBRARIES } from './libs/index.js';
 import { Args } from '../shared/frame.js';
-import { ReplyWriter } from '../protocol/reply-writer.js';
+import { ReplyWriter, Err } from '../protocol/reply-writer.js';
 import { lookupCommand, arityOk, type CommandSpec } from '../shared/command-table.js';
 import { formatDouble17g } from '../shared/numbers.js';
 
@@ -44,6 +44,8 @@ export class ScriptAbort extends Error {}
 export interface RunOptions {
   /** The script may not write (EVAL_RO, FCALL_RO, `no-writes` flag). */
   readOnly: boolean;
+  /** Writes fail with MISCONF (the server refuses writes after a failed BGSAVE). */
+  writesDenied?: boolean;
   /** The client speaks RESP3 (the final reply is written in its protocol). */
   clientResp3: boolean;
   /** Name in error messages: the SHA1 for EVAL, the function name for FCALL. */
@@ -79,6 +81,7 @@ export class ScriptEngine {
   private host: ScriptHost | null = null;
   private resp3 = false;
   private readOnly = false;
+  private writesDenied = false;
   private aborting: ScriptAbort | null = null;
   /** Set by the engine's owner from another thread (SCRIPT KILL) through a SharedArrayBuffer. */
   private readonly killFlag: Int32Array;
@@ -352,6 +355,7 @@ export class ScriptEngine {
     this.host = host;
     this.resp3 = false;
     this.readOnly = opts.readOnly;
+    this.writesDenied = opts.writesDenied === true;
     this.aborting = null;
     this.killed = false;
     this.wrote = false;
@@ -452,6 +456,7 @@ export class ScriptEngine {
     if (typeof spec === 'string') return this.callError(l, raise, spec);
     if (spec.flags.has('write')) {
       if (this.readOnly) return this.callError(l, raise, 'ERR Write commands are not allowed from read-only scripts.');
+      if (this.writesDenied) return this.callError(l, raise, `-${Err.misconf}`);
     }
     let reply: Uint8Array;
     try {

@@ -116,14 +116,10 @@ async function runOn(proc: (port: number, dir: string) => ChildProcess, name: st
   return commandsOf(fs.readFileSync(path.join(aofDir, incr), 'latin1'));
 }
 
-t.test('the AOF holds what redis-server writes for the same commands', async (t) => {
-  const probe = await startRealRedis();
-  if (probe === null) {
-    t.skip('redis-server is not installed');
-    return;
-  }
-  await probe.stop();
-  const args = (port: number, dir: string) => ['--port', String(port), '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''];
+const probe = await startRealRedis();
+await probe?.stop();
+
+t.test('the AOF holds what redis-server writes for the same commands', { skip: probe === null ? 'redis-server is not installed' : false }, async (t) => {  const args = (port: number, dir: string) => ['--port', String(port), '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''];
   const redis = await runOn((port, dir) => spawn('redis-server', args(port, dir), { stdio: 'ignore' }), 'redis');
   const ferrous = await runOn((port, dir) => spawn(process.execPath, [CLI, '--shards', '1', ...args(port, dir)], { stdio: 'ignore' }), 'ferrous');
   t.ok(redis.length > 30, `redis logged ${redis.length} commands`);

@@ -56,6 +56,12 @@ t.test('after a failed BGSAVE: MISCONF like redis-server', { skip: !redisInstall
   await both(['SET', 'x', '1']);
   await both(['PING']);
   await both(['GET', 'a']);
+  // Scripts: an old-style script runs and its writes fail; a script declared as writing is refused.
+  await both(['EVAL', "return redis.call('get', 'a')", '0']);
+  await both(['EVAL', "return redis.pcall('set', 'a', 'x')", '0']);
+  await both(['EVAL', "redis.call('set', 'a', 'x') return 1", '0']);
+  await both(['EVAL', "#!lua\nredis.call('set', 'a', 'x') return 1", '0']);
+  await both(['EVAL', "#!lua flags=no-writes\nreturn redis.call('get', 'a')", '0']);
   await both(['INCR', 'a']);
   await both(['EXEC'], 'tx');
   await both(['MULTI']);

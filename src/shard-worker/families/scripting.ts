@@ -182,7 +182,8 @@ function shardOf(ctx: ExecContext): Shard {
 
 /**
  * __script mode ro sha body name numkeys key… arg…
- *   mode: "fast" or "global" (see the module comment); ro: "1" for read-only runs; body: "+" and the
+ *   mode: "fast" or "global" (see the module comment); ro: "1" for read-only runs, "2" when writes
+ *   fail with MISCONF (a failed BGSAVE); body: "+" and the
  *   source when this shard may not have compiled it yet, else empty; name: what errors call the script.
  */
 register('__script', (ctx) => {
@@ -219,7 +220,7 @@ register('__script', (ctx) => {
   shard.scriptState.begin(shard.now);
   let completed: boolean;
   try {
-    const opts = { readOnly: a.is(2, '1'), clientResp3: resp3, name };
+    const opts = { readOnly: a.is(2, '1'), writesDenied: a.is(2, '2'), clientResp3: resp3, name };
     completed = isFunction
       ? engine.runFunction(sha.slice(1), a, 7, 7 + numkeys, a.count, host, opts, out)
       : engine.runScript(sha, a, 7, 7 + numkeys, a.count, host, opts, out);
