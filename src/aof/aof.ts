@@ -30,35 +30,18 @@ interface Effect {
   resp: Buffer;
 }
 
-/** Decode an Aof frame body (see ShardLoop.writeEffects) into RESP commands. */
+/** The entries of an Aof frame body (EffectLog's form: u32 count, then u16 db | u32 length | RESP). */
 function decodeEffects(body: Uint8Array): Effect[] {
-  const v = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  const n = v.getUint32(0, true);
+  // One copy of the body; the entries are slices of it.
+  const b = Buffer.from(body);
+  const n = b.readUInt32LE(0);
   let p = 4;
   const out: Effect[] = [];
   for (let i = 0; i < n; i++) {
-    const db = v.getUint16(p, true);
-    const argc = v.getUint32(p + 2, true);
-    p += 6;
-    let size = 0;
-    let q = p;
-    for (let k = 0; k < argc; k++) {
-      const len = v.getUint32(q, true);
-      size += 16 + len;
-      q += 4 + len;
-    }
-    const buf = Buffer.allocUnsafe(16 + size);
-    let o = buf.latin1Write(`*${argc}\r\n`, 0);
-    for (let k = 0; k < argc; k++) {
-      const len = v.getUint32(p, true);
-      o += buf.latin1Write(`$${len}\r\n`, o);
-      buf.set(body.subarray(p + 4, p + 4 + len), o);
-      o += len;
-      buf[o++] = 13;
-      buf[o++] = 10;
-      p += 4 + len;
-    }
-    out.push({ db, resp: buf.subarray(0, o) });
+    const db = b.readUInt16LE(p);
+    const len = b.readUInt32LE(p + 2);
+    out.push({ db, resp: b.subarray(p + 6, p + 6 + len) });
+    p += 6 + len;
   }
   return out;
 }

@@ -13,7 +13,8 @@ import { Ring } from '../shared/ring.js';
 import { AofFlag, Args, FrameKind, REPLY_HEADER, REQ_HEADER, ReplyKind, RequestFlag } from '../shared/frame.js';
 import { ReplyWriter, Err } from '../protocol/reply-writer.js';
 import { COMMANDS, Route } from '../shared/command-table.js';
-import { effectOf, type Effect } from './effects.js';
+import { effectOf } from './effects.js';
+import { EffectLog } from './effect-log.js';
 import { Database } from './keyspace.js';
 import { NOTIFY_EXPIRED, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_KEY_MISS, NOTIFY_NEW } from '../shared/config.js';
 import { handlerAt, type ExecContext, type ShardConfig, type ShardServices } from './context.js';
@@ -85,7 +86,7 @@ export class Shard implements ShardServices {
       db.onExpire = (key: string) => {
         this.expiredKeys++;
         // Expired keys are logged as DEL (Redis 7.0's propagateDeletion, lazyfree-lazy-expire no).
-        if (this.config.appendOnly !== 0) this.effects.push({ db: this.dbs.indexOf(db), argv: ['DEL', key] });
+        if (this.config.appendOnly !== 0) this.effects.push(this.dbs.indexOf(db), ['DEL', key]);
         if (this.config.notifyKeyspaceEvents !== 0) this.notify(NOTIFY_EXPIRED, 'expired', this.dbs.indexOf(db), key);
         // An expired key is a modified key for WATCH, as in Redis.
         if (this.watches.size !== 0) this.bumpWatch(this.dbs.indexOf(db), key);
@@ -120,7 +121,7 @@ export class Shard implements ShardServices {
   private readonly mayWrite: boolean[] = COMMANDS.map((s) => s.flags.has('write') || s.name === 'pfcount');
 
   /** AOF effects recorded since the last Aof frame (see effects.ts and ShardLoop.writeEffects). */
-  readonly effects: Effect[] = [];
+  readonly effects = new EffectLog();
   /** The running command set its own effects (propagate), so its arguments are not logged. */
   private propagated = false;
   /** Commands that never log their own arguments: internal hops (their inner commands log instead). */
@@ -131,7 +132,7 @@ export class Shard implements ShardServices {
   propagate(db: number, argv: string[]): void {
     if (this.config.appendOnly === 0) return;
     this.propagated = true;
-    this.effects.push({ db, argv });
+    this.effects.push(db, argv);
   }
 
   /** Before a key changes outside a command (cross-shard write-backs, script rollbacks). */
@@ -257,8 +258,8 @@ export class Shard implements ShardServices {
     const spec = COMMANDS[cmdIndex];
     const args = this.ctx.args;
     const list = effectOf(spec, args, this.dbs[dbIndex], dbIndex, w.buf, replyStart, w.pos);
-    if (list === null) this.effects.push({ db: dbIndex, argv: args.all() });
-    else for (const e of list) this.effects.push(e);
+    if (list === null) this.effects.pushArgs(dbIndex, args);
+    else for (const e of list) this.effects.push(e.db, e.argv);
   }
 
   /** Active expiry (Redis's activeExpireCycle, slow mode): bounded work per call, sampled per database. */
@@ -367,7 +368,7 @@ export class ShardLoop {
    */
   private remoteCall(db: number, resp3: boolean, args: Args): Uint8Array {
     // What the script wrote so far goes first: the remote command's effects come after it.
-    if (this.shard.effects.length !== 0) this.writeEffects(true, false);
+    if (this.shard.effects.count !== 0) this.writeEffects(true, false);
     let size = 7;
     for (let i = 0; i < args.count; i++) size += 4 + args.len(i);
     const body = Buffer.allocUnsafe(size);
@@ -552,7 +553,7 @@ export class ShardLoop {
   private flushReplies(): void {
     let unsolicited = false;
     // Left over outside a command: the active expiry cycle's DELs.
-    if (this.shard.effects.length !== 0) {
+    if (this.shard.effects.count !== 0) {
       this.writeEffects(false, false);
       unsolicited = true;
     }
@@ -616,44 +617,32 @@ export class ShardLoop {
   }
 
   /**
-   * Aof frame: u32 count, then per effect u16 db | u32 argc | argc × (u32 len, bytes). Header flags:
-   * AofFlag.Solicited (belongs to the request whose reply follows), Atomic (wrap in MULTI/EXEC),
-   * Port (too big for the ring: the frame follows on the MessagePort).
+   * Aof frame: u32 count, then per effect u16 db | u32 length | the command in RESP (EffectLog).
+   * Header flags: AofFlag.Solicited (belongs to the request whose reply follows), Atomic (wrap in
+   * MULTI/EXEC), Port (too big for the ring: the frame follows on the MessagePort).
    */
   private writeEffects(solicited: boolean, atomic: boolean): void {
-    const list = this.shard.effects;
-    let size = 4;
-    for (const e of list) {
-      size += 6;
-      for (const a of e.argv) size += 4 + a.length;
-    }
-    const frame = Buffer.allocUnsafe(REPLY_HEADER + size);
-    frame.fill(0, 0, REPLY_HEADER);
-    frame[0] = ReplyKind.Aof;
-    frame[1] = (solicited ? AofFlag.Solicited : 0) | (atomic ? AofFlag.Atomic : 0);
-    let p = REPLY_HEADER;
-    frame.writeUInt32LE(list.length, p);
-    p += 4;
-    for (const e of list) {
-      frame.writeUInt16LE(e.db, p);
-      frame.writeUInt32LE(e.argv.length, p + 2);
-      p += 6;
-      for (const a of e.argv) {
-        frame.writeUInt32LE(a.length, p);
-        p += 4 + frame.latin1Write(a, p + 4);
-      }
-    }
-    list.length = 0;
-    if (frame.length > this.rep.maxFrame) {
-      frame[1] |= AofFlag.Port;
+    const log = this.shard.effects;
+    const flags = (solicited ? AofFlag.Solicited : 0) | (atomic ? AofFlag.Atomic : 0);
+    const size = REPLY_HEADER + 4 + log.pos;
+    if (size > this.rep.maxFrame) {
+      const frame = Buffer.alloc(size);
+      frame[0] = ReplyKind.Aof;
+      frame[1] = flags | AofFlag.Port;
+      frame.writeUInt32LE(log.count, REPLY_HEADER);
+      log.drainInto(frame, REPLY_HEADER + 4);
       this.port.postMessage(frame);
       const o = this.reserveReply(REPLY_HEADER);
       this.rep.bytes[o] = ReplyKind.Aof;
       this.rep.bytes[o + 1] = frame[1];
       return;
     }
-    const o = this.reserveReply(frame.length);
-    this.rep.bytes.set(frame, o);
+    const o = this.reserveReply(size);
+    const b = this.rep.bytes;
+    b[o] = ReplyKind.Aof;
+    b[o + 1] = flags;
+    this.rep.view.setUint32(o + REPLY_HEADER, log.count, true);
+    log.drainInto(b, o + REPLY_HEADER + 4);
   }
 
   /** Event frame: the blocked-on keys that were written ("db\0key", each u32-length-prefixed). */
@@ -690,7 +679,7 @@ export class ShardLoop {
       w.error(Err.syntax);
     }
     // The command's AOF effects travel right ahead of its reply (a script's as one atomic unit).
-    if (this.shard.effects.length !== 0) this.writeEffects(true, cmd === SCRIPT_CMD);
+    if (this.shard.effects.count !== 0) this.writeEffects(true, cmd === SCRIPT_CMD);
     this.writeReply(connId, tag, w.buf, w.pos);
   }
 

@@ -55,7 +55,7 @@ class RunHost implements ScriptHost {
     this.clearUndo();
     this.wroteMarked = false;
     this.notificationsMark = shard.notifications.length;
-    this.effectsMark = shard.effects.length;
+    this.effectsMark = shard.effects.mark();
   }
 
   call(spec: CommandSpec, args: Args, resp3: boolean): Uint8Array {
@@ -156,7 +156,7 @@ class RunHost implements ScriptHost {
     for (const m of this.undo) if (m !== undefined) install({ shard: this.shard }, m.values());
     this.clearUndo();
     this.shard.notifications.length = this.notificationsMark;
-    this.shard.effects.length = this.effectsMark;
+    this.shard.effects.truncate(this.effectsMark);
   }
 
   private select(args: Args, resp3: boolean): Uint8Array {
