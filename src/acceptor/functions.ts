@@ -15,9 +15,8 @@ import { globMatchString } from '../shared/glob.js';
 import { ByteReader, ByteWriter, RDB_VERSION, readString, writeString } from '../rdb/rdb-io.js';
 import { crc64, writeCrc64LE } from '../rdb/crc64.js';
 import { verifyDumpPayload } from '../rdb/dump-payload.js';
+import { SCRIPT_FLAGS } from './scripting.js';
 
-/** FUNCTION LIST prints flags in Redis's order (scripts_flags_def). */
-const FLAG_ORDER = ['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'];
 const RDB_OPCODE_FUNCTION2 = 245;
 const RDB_OPCODE_FUNCTION_PRE_GA = 246;
 
@@ -106,7 +105,10 @@ export class FunctionLibraries {
   private uninstall(name: string): void {
     const old = this.libraries.get(name);
     if (old === undefined) return;
-    for (const f of old.functions) this.functions.delete(f.name);
+    for (const f of old.functions) {
+      this.functions.delete(f.name);
+      this.server.scripting.forget(`@${f.name}`);
+    }
     this.libraries.delete(name);
   }
 
@@ -126,8 +128,7 @@ export class FunctionLibraries {
   }
 
   flush(): void {
-    this.libraries.clear();
-    this.functions.clear();
+    for (const name of [...this.libraries.keys()]) this.uninstall(name);
     this.broadcast(['__function_flush']);
     this.server.persistence.aof.command(['FUNCTION', 'FLUSH']);
   }
@@ -152,7 +153,7 @@ export class FunctionLibraries {
         if (f.description === null) w.nullBulk();
         else w.bulk(f.description);
         w.bulk('flags');
-        const flags = FLAG_ORDER.filter((x) => f.flags.has(x));
+        const flags = SCRIPT_FLAGS.filter((x) => f.flags.has(x));
         w.set(flags.length);
         for (const x of flags) w.simple(x);
       }
@@ -181,7 +182,11 @@ export class FunctionLibraries {
     return w.take();
   }
 
-  /** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]: resolves to null on success, or an error line. */
+  /**
+   * FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]: resolves to null on success, or an error line.
+   * Unlike Redis, which checks the whole payload before swapping the library set, the libraries are
+   * loaded one by one: a library that fails to load (a function-name clash) leaves the ones before it.
+   */
   async restore(payload: Buffer, policy: 'flush' | 'append' | 'replace'): Promise<string | null> {
     if (!verifyDumpPayload(payload)) return 'ERR DUMP payload version or checksum are wrong';
     const codes: string[] = [];

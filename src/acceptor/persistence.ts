@@ -282,6 +282,11 @@ export class Persistence {
     return error;
   }
 
+  /** Drop the running AOF rewrite (CONFIG SET appendonly no: Redis kills the rewrite child). */
+  abortRewrite(): void {
+    if (this.job !== null && this.job.background) void this.abortJob('appendonly turned off');
+  }
+
   /** Stop the running save on purpose (not counted as a failure); a new one may start at once. */
   private abortJob(reason: string): Promise<string | null> | null {
     const job = this.job;

@@ -28,8 +28,8 @@ import { sha1hex } from '../scripting/script-engine.js';
 import { ESCALATE_REPLY } from '../shard-worker/families/scripting.js';
 import { FunctionLibraries } from './functions.js';
 
-/** Shebang flags (Redis's scripts_flags_def). */
-const SCRIPT_FLAGS = ['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'] as const;
+/** Script and function flags, in Redis's order (scripts_flags_def; FUNCTION LIST prints them so). */
+export const SCRIPT_FLAGS = ['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'] as const;
 
 export interface CachedScript {
   /** Source as latin1 (one char per byte). */
@@ -201,7 +201,7 @@ export class Scripting {
     run.writesDenied = writesDenied;
     let single = true;
     for (let i = 0; i < numkeys; i++) {
-      const s = this.server.shardOfBytes(buf, starts[3 + i], ends[3 + i]);
+      const s = this.server.shardOfArg(buf, starts[3 + i], ends[3 + i]);
       run.keyShards.push(s);
       if (s !== run.keyShards[0]) single = false;
     }
@@ -217,7 +217,7 @@ export class Scripting {
 
   private reply(inv: Invocation, text: string): void {
     const b = Buffer.from(text, 'latin1');
-    if (b[0] === 45) this.server.countError(text.slice(1, text.indexOf(' ') >>> 0));
+    if (b[0] === 45) this.server.countError(text.slice(1, text.includes(' ') ? text.indexOf(' ') : text.length - 2));
     inv.sink.deliver(b, 0, b.length, inv.tag);
   }
 
@@ -300,6 +300,11 @@ export class Scripting {
     run.done?.();
   }
 
+  /** A function was replaced or deleted: its next runs start on the fast path again. */
+  forget(sha: string): void {
+    this.global.delete(sha);
+  }
+
   /** Open one of the client's gates (see the module comment); its input resumes when none is left. */
   ungate(client: Client): void {
     client.scriptGate--;
@@ -322,9 +327,10 @@ export class Scripting {
     run.done = done ?? null;
     const start = (owner: LockOwner, release: () => void) => {
       run.release = release;
+      // Once the script's own frame is in the ring, every later frame for this shard is one of its
+      // steps (see ShardHandle.armScriptRun).
+      home.armScriptRun(run, new RemoteCalls(this.server, owner, home, run.inv));
       this.send(home, owner, run, 'global');
-      // After the script's own frame: every frame for this shard from now on is one of its steps.
-      home.scriptRun = new RemoteCalls(this.server, owner, home, run.inv);
     };
     if (heldBy !== null) {
       start(heldBy, () => {});

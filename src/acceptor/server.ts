@@ -142,7 +142,8 @@ export class Server extends EventEmitter implements ClientHost {
   constructor(
     readonly config: Config,
     readonly log: Logger,
-    onFatal: (err: Error) => void,
+    /** The server cannot go on safely (a shard died, an AOF write failed under appendfsync always). */
+    readonly onFatal: (err: Error) => void,
   ) {
     super();
     const noClient = null as unknown as Client;
@@ -321,7 +322,8 @@ export class Server extends EventEmitter implements ClientHost {
     // The AOF first (beforeSleep's flushAppendOnlyFile): with appendfsync always, on disk before replies.
     this.persistence.aof.flush();
     const list = this.outputClients;
-    for (let i = 0; i < list.length; i++) list[i].flush();
+    // A failed AOF write under appendfsync always is shutting the server down: acknowledge nothing.
+    if (!this.closing) for (let i = 0; i < list.length; i++) list[i].flush();
     list.length = 0;
   }
 
@@ -563,12 +565,8 @@ export class Server extends EventEmitter implements ClientHost {
     return (inv.proto ?? inv.client.resp) === 3 ? RequestFlag.Resp3 : 0;
   }
 
-  private shardOfArg(buf: Uint8Array, start: number, end: number): number {
-    return this.slotToShard[keyHashSlot(buf, start, end)];
-  }
-
   /** The shard that owns the key in `buf[start, end)`. */
-  shardOfBytes(buf: Uint8Array, start: number, end: number): number {
+  shardOfArg(buf: Uint8Array, start: number, end: number): number {
     return this.slotToShard[keyHashSlot(buf, start, end)];
   }
 
@@ -847,7 +845,11 @@ export class Server extends EventEmitter implements ClientHost {
 
   // ------------------------------------------------------------------ services for local commands
 
-  /** Lock owner of the local command being run (see runLocal). */
+  /**
+   * Lock owner of the local command being run (see runLocal): set only while its handler runs
+   * synchronously, so a handler must call askAllShards before its first await (INFO does) — a round
+   * trip started later under a script's lock would wait behind that lock.
+   */
   private localOwner: LockOwner | null = null;
 
   /** Send an internal command to every shard and collect the replies (in shard order). */

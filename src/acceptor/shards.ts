@@ -76,6 +76,13 @@ export class ShardHandle {
   private sinkTail = 0;
   /** Frames (and lock barriers) waiting behind a lock or a full ring. */
   readonly hold: HeldFrame[] = [];
+  /** Frames of the current lock owner that did not fit in the ring (they go before `hold`). */
+  private readonly ownerHold: HeldFrame[] = [];
+
+  /** Frames wait in either queue. */
+  hasHeld(): boolean {
+    return this.hold.length > 0 || this.ownerHold.length > 0;
+  }
   holdBytes = 0;
   lockedBy: LockOwner | null = null;
   /** What this shard's running script shares with the acceptor (kill flag, running, wrote). */
@@ -112,12 +119,32 @@ export class ShardHandle {
   private readonly nestedSinks: (ReplySink | null)[] = [];
   private readonly nestedOwners: (LockOwner | null)[] = [];
 
+  /**
+   * A global script's frame and the handler of its remote calls: the handler takes over once that
+   * frame is in the ring (its sink queued), not before, even when the frame had to wait in a hold queue.
+   */
+  armScriptRun(frameSink: ReplySink, handler: ScriptCallHandler): void {
+    this.armedScript = { frameSink, handler };
+  }
+
+  private armedScript: { frameSink: ReplySink; handler: ScriptCallHandler } | null = null;
+
   private pushSink(sink: ReplySink | null, owner: LockOwner | null): void {
     if (this.scriptRun !== null) {
       this.nestedSinks.push(sink);
       this.nestedOwners.push(owner);
       return;
     }
+    if (this.armedScript !== null && sink === this.armedScript.frameSink) {
+      this.pushSinkInOrder(sink, owner);
+      this.scriptRun = this.armedScript.handler;
+      this.armedScript = null;
+      return;
+    }
+    this.pushSinkInOrder(sink, owner);
+  }
+
+  private pushSinkInOrder(sink: ReplySink | null, owner: LockOwner | null): void {
     const cap = this.sinks.length;
     if (this.sinkTail - this.sinkHead === cap) {
       const next: (ReplySink | null)[] = new Array(cap * 2);
@@ -327,9 +354,6 @@ export class ShardHandle {
     return true;
   }
 
-  /** Frames of the current lock owner that did not fit in the ring. */
-  private readonly ownerHold: HeldFrame[] = [];
-
   /** Read every published reply frame and hand it to its sink. */
   drainReplies(): number {
     const rep = this.rep;
@@ -383,7 +407,7 @@ export class ShardHandle {
     }
     if (n > 0) {
       rep.release();
-      if (this.hold.length > 0) this.pump();
+      if (this.hold.length > 0 || this.ownerHold.length > 0) this.pump();
     }
     return n;
   }
@@ -618,7 +642,7 @@ export class ShardSet {
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
-      for (const s of this.shards) if (s.hold.length > 0) s.pump();
+      for (const s of this.shards) if (s.hasHeld()) s.pump();
       this.publishAll();
     });
   }

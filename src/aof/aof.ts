@@ -84,14 +84,30 @@ class IncrFile {
     this.pendingBytes += b.length;
   }
 
-  /** write(2) what is pending; returns whether anything was written. */
+  /**
+   * write(2) what is pending; returns whether anything was written. On an error nothing is lost: a
+   * partial write is cut off again (no torn command in the file) and the data stays pending.
+   */
   write(): boolean {
     if (this.pendingBytes === 0) return false;
     const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+    let off = 0;
+    try {
+      while (off < data.length) off += fs.writeSync(this.fd, data, off, data.length - off);
+    } catch (e) {
+      if (off > 0) {
+        try {
+          fs.ftruncateSync(this.fd, this.size);
+        } catch {
+          // The next successful write still starts at the right place only if this worked; the
+          // error is reported either way.
+        }
+      }
+      this.pending = [data];
+      throw e;
+    }
     this.pending = [];
     this.pendingBytes = 0;
-    let off = 0;
-    while (off < data.length) off += fs.writeSync(this.fd, data, off, data.length - off);
     this.size += data.length;
     this.unsynced = true;
     return true;
@@ -130,7 +146,6 @@ export class Aof implements AofSink {
   private consecutiveFailures = 0;
   private lastWriteOk = true;
   private baseSize = 0;
-  private lastFsync = Date.now();
 
   constructor(private readonly server: Server) {
     server.config.onChange('appendonly', () => {
@@ -213,13 +228,18 @@ export class Aof implements AofSink {
       if (this.server.config.getEnum('appendfsync') === 'always') {
         fs.fdatasyncSync(cur.fd);
         cur.unsynced = false;
-        this.lastFsync = Date.now();
       }
       this.lastWriteOk = true;
     } catch (e) {
-      // Redis exits on a failed write with appendfsync always; here the error is logged and reported.
       this.lastWriteOk = false;
       this.server.log.warning(`Error writing to the AOF file: ${(e as Error).message}`);
+      // With appendfsync always the replies about to go out promise durability: like Redis, stop
+      // rather than acknowledge writes that are not on disk. Otherwise the data stays pending and
+      // the next flush tries again.
+      if (this.server.config.getEnum('appendfsync') === 'always') {
+        this.server.log.warning("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+        this.server.onFatal(e as Error);
+      }
     }
   }
 
@@ -234,7 +254,6 @@ export class Aof implements AofSink {
     fs.fdatasync(cur.fd, (err) => {
       this.syncing = false;
       if (err) this.server.log.warning(`Can't fsync the AOF: ${err.message}`);
-      else this.lastFsync = Date.now();
     });
   }
 
@@ -276,11 +295,19 @@ export class Aof implements AofSink {
   }
 
   private disable(): void {
+    // A rewrite in progress is dropped: its result would belong to an AOF that is off, and a later
+    // CONFIG SET appendonly yes must start its own (its completion handler sees state 'off').
+    const dropped = this.rewrite;
     this.flush();
+    if (dropped !== null) {
+      this.server.persistence.abortRewrite();
+      this.rewrite = null;
+      dropped.prev?.close();
+      dropped.prev = null;
+    }
     this.server.shards.aofSink = null;
     this.server.broadcastConfig('appendOnly', '0');
     this.cur?.close();
-    this.rewrite?.prev?.close();
     this.cur = null;
     this.state = 'off';
     this.groups.clear();
@@ -360,6 +387,11 @@ export class Aof implements AofSink {
       },
     });
     void result.then((error) => {
+      if (this.rewrite !== state) {
+        // Dropped (appendonly turned off meanwhile): its files are not part of any manifest.
+        state.prev?.close();
+        return;
+      }
       this.rewrite = null;
       this.lastRewriteSec = Math.floor((Date.now() - state.startedAt) / 1000);
       if (state.prev !== null) {
@@ -370,6 +402,8 @@ export class Aof implements AofSink {
         this.lastRewriteOk = false;
         this.consecutiveFailures++;
         this.server.log.warning(`Background AOF rewrite failed: ${error}`);
+        // Turning the AOF on waits for a successful rewrite: try again from the cron.
+        if (this.state === 'wait_rewrite') this.rewriteScheduled = true;
         return;
       }
       this.rewrites++;
@@ -485,7 +519,6 @@ export class Aof implements AofSink {
         `aof_delayed_fsync:0`,
       );
     }
-    void this.lastFsync;
     return lines;
   }
 }

@@ -65,8 +65,9 @@ async function replayFunction(server: Server, argv: Buffer[], file: string): Pro
 export async function replayAofFile(server: Server, file: string, allowTruncated: boolean): Promise<ReplayResult> {
   const b = fs.readFileSync(file);
   const name = path.basename(file);
-  // A fake client (Redis's AOF fake client): never paused, RESP2, id 0.
-  const fake = { id: 0, resp: 2, db: 0, paused: true, multi: null, watched: null } as unknown as Client;
+  // A fake client (Redis's AOF fake client): RESP2, id 0; it reads no socket, so its input never
+  // resumes (paused), and scripts may gate it (scriptGate).
+  const fake = { id: 0, resp: 2, db: 0, paused: true, scriptGate: 0, multi: null, watched: null } as unknown as Client;
   let outstanding = 0;
   let wake: (() => void) | null = null;
   const sink: ReplySink = {
@@ -78,6 +79,16 @@ export async function replayAofFile(server: Server, file: string, allowTruncated
         w();
       }
     },
+  };
+  const settled = async (): Promise<void> => {
+    while (outstanding > 0) await new Promise<void>((r) => ((wake = r), server.shards.schedulePublish()));
+  };
+  const selectDb = (arg: Buffer, at: number): number => {
+    const n = Number(arg.latin1Slice(0));
+    if (!Number.isInteger(n) || n < 0 || n >= server.config.getInt('databases')) {
+      throw new Error(`Bad SELECT in the append only file ${name} at offset ${at}`);
+    }
+    return n;
   };
   let db = 0;
   let commands = 0;
@@ -104,10 +115,15 @@ export async function replayAofFile(server: Server, file: string, allowTruncated
       ends.push(off);
     }
     const inv: Invocation = { client: fake, spec, src: { buf: Buffer.concat(argv), starts, ends }, argc: argv.length, db, sink, tag: 0, owner: null };
+    // A script (AOFs of older Redis versions hold EVAL) may restart holding every shard: it runs
+    // alone, after everything before it and before everything after it.
+    const alone = spec.route === Route.Script;
+    if (alone) await settled();
     outstanding++;
     server.invoke(inv);
     server.shards.schedulePublish();
-    if (outstanding >= WINDOW) await new Promise<void>((r) => (wake = r));
+    if (alone) await settled();
+    else if (outstanding >= WINDOW) await new Promise<void>((r) => (wake = r));
   };
   while (p < b.length) {
     const r = parseCommand(b, p);
@@ -122,12 +138,12 @@ export async function replayAofFile(server: Server, file: string, allowTruncated
       const block = multi;
       multi = null;
       for (const argv of block) {
-        if (argv[0].latin1Slice(0).toLowerCase() === 'select') db = Number(argv[1].latin1Slice(0));
+        if (argv[0].latin1Slice(0).toLowerCase() === 'select') db = selectDb(argv[1], p);
         else await dispatch(argv);
         commands++;
       }
     } else if (multi !== null) multi.push(r.argv);
-    else if (cmd === 'select') db = Number(r.argv[1].latin1Slice(0));
+    else if (cmd === 'select') db = selectDb(r.argv[1], p);
     else {
       await dispatch(r.argv);
       commands++;

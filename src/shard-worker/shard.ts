@@ -45,6 +45,8 @@ export class Shard implements ShardServices {
   readonly writer = new ReplyWriter();
   /** This shard's Lua engine, built on the first script (createScripts); null until then. */
   scripts: ScriptEngine | null = null;
+  /** Why the Lua engine is missing for the frame being served (its build failed), else null. */
+  luaFailure: string | null = null;
   /** Builds the Lua engine (set by the worker's entry point; tests set it or `scripts` directly). */
   createScripts: () => Promise<ScriptEngine> = () => Promise.reject(new Error('no Lua engine in this shard'));
   readonly scriptState: ScriptState;
@@ -492,13 +494,25 @@ export class ShardLoop {
     const frame = this.waitingForLua!;
     this.req.release();
     this.flushReplies();
-    void this.shard.createScripts().then((engine) => {
-      this.shard.scripts = engine;
+    const resume = (): void => {
       this.waitingForLua = null;
       this.handleRequest(frame, new DataView(frame.buffer, frame.byteOffset, frame.byteLength), 0);
       this.flushReplies();
       this.run();
-    });
+    };
+    this.shard.createScripts().then(
+      (engine) => {
+        this.shard.scripts = engine;
+        resume();
+      },
+      (err: Error) => {
+        // No engine (out of memory for the wasm instance…): the script gets an error, the shard
+        // keeps serving, and the next script tries again.
+        this.shard.luaFailure = `ERR the Lua engine could not be started: ${err.message}`;
+        resume();
+        this.shard.luaFailure = null;
+      },
+    );
   }
 
   /** Processes every published request; returns how many frames were handled. */

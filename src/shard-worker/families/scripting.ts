@@ -193,7 +193,7 @@ register('__script', (ctx) => {
   const w = ctx.reply;
   const resp3 = w.resp3;
   if (engine === null) {
-    w.error('ERR scripting is not available in this shard');
+    w.error(shard.luaFailure ?? 'ERR scripting is not available in this shard');
     return;
   }
   // "@name" runs a loaded function (FCALL); anything else is a script's SHA1 (EVAL).
@@ -246,7 +246,7 @@ register('__script', (ctx) => {
 register('__script_load', (ctx) => {
   const engine = shardOf(ctx).scripts;
   if (engine === null) {
-    ctx.reply.error('ERR scripting is not available in this shard');
+    ctx.reply.error(shardOf(ctx).luaFailure ?? 'ERR scripting is not available in this shard');
     return;
   }
   const sha = ctx.args.str(1);
@@ -266,7 +266,7 @@ register('__script_flush', (ctx) => {
 register('__function_load', (ctx) => {
   const engine = shardOf(ctx).scripts;
   if (engine === null) {
-    ctx.reply.error('ERR scripting is not available in this shard');
+    ctx.reply.error(shardOf(ctx).luaFailure ?? 'ERR scripting is not available in this shard');
     return;
   }
   const a = ctx.args;
