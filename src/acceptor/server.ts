@@ -33,7 +33,7 @@ import { localHandler, type LocalContext } from './local-commands.js';
 import { Scripting } from './scripting.js';
 import { LOADING_ERROR, MISCONF_ERROR, Persistence } from './persistence.js';
 import { NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, type Config } from '../shared/config.js';
-import type { ShardConfig } from '../shard-worker/context.js';
+import { defaultShardConfig, type ShardConfig } from '../shard-worker/context.js';
 import type { Logger } from './log.js';
 
 export interface ServerStats {
@@ -67,11 +67,16 @@ const SHARD_CONFIG_KEYS: Record<string, keyof ShardConfig & string> = {
 
 /** The configuration values shards act on, read from the server's config. */
 function shardConfigOf(config: Config): ShardConfig {
-  const out: Record<string, number> = {};
-  for (const [name, field] of Object.entries(SHARD_CONFIG_KEYS)) out[field] = config.getInt(name);
+  // Start from the defaults so that every field is set (a missing one would read as undefined, and
+  // e.g. `appendOnly !== 0` would then record AOF effects with the AOF off).
+  const out: ShardConfig = defaultShardConfig();
+  const fields = out as unknown as Record<string, number>;
+  for (const [name, field] of Object.entries(SHARD_CONFIG_KEYS)) fields[field] = config.getInt(name);
   out.notifyKeyspaceEvents = config.getNotifyKeyspaceEvents();
   out.rdbCompression = config.getBool('rdbcompression') ? 1 : 0;
-  return out as unknown as ShardConfig;
+  // The AOF turns effect recording on when it starts (Aof.attachToShards).
+  out.appendOnly = 0;
+  return out;
 }
 
 /**
