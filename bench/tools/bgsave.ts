@@ -13,6 +13,7 @@
  */
 import net from 'node:net';
 import { parseArgs } from 'node:util';
+import { valueEnd } from './resp.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,24 +32,6 @@ const clients = Number(values.clients);
 const baselineMs = Number(values.ms);
 const VALUE = 'x'.repeat(Number(values.value));
 
-/** End offset of the RESP value at `p`, or -1 if incomplete. */
-function valueEnd(b: Buffer, p: number): number {
-  if (p >= b.length) return -1;
-  const nl = b.indexOf('\r\n', p);
-  if (nl < 0) return -1;
-  const t = b[p];
-  const n = Number(b.latin1Slice(p + 1, nl));
-  let q = nl + 2;
-  if (t === 36) return n < 0 ? q : q + n + 2 <= b.length ? q + n + 2 : -1; // $
-  if (t === 42) {
-    for (let i = 0; i < n; i++) {
-      q = valueEnd(b, q);
-      if (q < 0) return -1;
-    }
-    return q;
-  }
-  return q;
-}
 
 function encode(args: string[]): string {
   let s = `*${args.length}\r\n`;

@@ -8,6 +8,7 @@
  */
 import net from 'node:net';
 import { parseArgs } from 'node:util';
+import { valueEnd } from './resp.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,24 +26,6 @@ const clients = Number(values.clients);
 const TX = Buffer.from(
   ['*1\r\n$5\r\nMULTI\r\n', '*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n', '*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n', '*2\r\n$4\r\nINCR\r\n$1\r\nc\r\n', '*2\r\n$3\r\nGET\r\n$1\r\nd\r\n', '*1\r\n$4\r\nEXEC\r\n'].join(''),
 );
-/** End offset of the RESP value at `p`, or -1 if incomplete. */
-function valueEnd(b: Buffer, p: number): number {
-  if (p >= b.length) return -1;
-  const nl = b.indexOf('\r\n', p);
-  if (nl < 0) return -1;
-  const t = b[p];
-  const n = Number(b.latin1Slice(p + 1, nl));
-  let q = nl + 2;
-  if (t === 36) return n < 0 ? q : q + n + 2 <= b.length ? q + n + 2 : -1; // $
-  if (t === 42) {
-    for (let i = 0; i < n; i++) {
-      q = valueEnd(b, q);
-      if (q < 0) return -1;
-    }
-    return q;
-  }
-  return q;
-}
 
 let started = 0;
 let done = 0;

@@ -68,14 +68,6 @@ local function wrap32(n)
   if n >= 0x80000000 then n = n - 0x100000000 end
   return n
 end
--- Numbers returned to scripts: Lua integers when integral and |v| < 1e14, else floats. Both then print
--- as 5.1 prints doubles ("%.14g"): 5.4 writes integers in full and floats >= 1e14 with an exponent.
-local INT_LIMIT = 100000000000000
-local function normnum(v)
-  local i = tointeger(v)
-  if i and i > -INT_LIMIT and i < INT_LIMIT and (i ~= 0 or 1 / v > 0) then return i end
-  return v
-end
 
 -- Lua stack slots of the C version (LUAI_MAXCSTACK): deep structures fail where 5.1 failed.
 local MAXCSTACK = 8000

@@ -67,9 +67,6 @@ local function optinteger(fname, narg, nargs, v, def)
   return tointeger(n >= 0 and floor(n) or -floor(-n))
 end
 -- A 64-bit value as a Lua number: integer within 2^53, else a double
--- Numbers returned to scripts: Lua integers when integral and |v| < 1e14, else floats. Both then print
--- as 5.1 prints doubles ("%.14g"): 5.4 writes integers in full and floats >= 1e14 with an exponent.
-local INT_LIMIT = 100000000000000
 local function signed2num(l)
   if l > -INT_LIMIT and l < INT_LIMIT then return l end
   return l + 0.0
@@ -77,11 +74,6 @@ end
 local function unsigned2num(l)
   if l >= 0 then return signed2num(l) end
   return (l >> 32) * 4294967296.0 + (l & 0xffffffff)
-end
-local function normnum(v)
-  local i = tointeger(v)
-  if i and i > -INT_LIMIT and i < INT_LIMIT and (i ~= 0 or 1 / v > 0) then return i end
-  return v
 end
 
 local BIG, LITTLE = 0, 1
