@@ -77,6 +77,8 @@ class ScriptRun implements ReplySink {
   fast = false;
   /** Writes fail with MISCONF (stop-writes-on-bgsave-error after a failed save). */
   writesDenied = false;
+  /** The shard its frame was last sent to (its entry in Scripting.runsOn). */
+  shardIndex = 0;
   /** Global runs: the shard it runs on and how to release its lock. */
   home: ShardHandle | null = null;
   release: (() => void) | null = null;
@@ -164,8 +166,13 @@ export class Scripting {
       sha = `@${fn.name}`;
       script = { body: '', flags: fn.flags };
     } else if (name === 'evalsha' || name === 'evalsha_ro') {
-      sha = arg(1).toLowerCase();
+      // SHA1s arrive in lower case almost always: look them up as sent first.
+      sha = arg(1);
       script = sha.length === 40 ? this.cache.get(sha) : undefined;
+      if (script === undefined && sha.length === 40) {
+        sha = sha.toLowerCase();
+        script = this.cache.get(sha);
+      }
       if (script === undefined) {
         this.reply(inv, `-${NOSCRIPT}\r\n`);
         return;
@@ -246,6 +253,7 @@ export class Scripting {
       ends.push(pos + run.tailEnds[i]);
     }
     const c = run.inv.client;
+    run.shardIndex = shard.index;
     this.runsOn[shard.index].push(run);
     shard.send(owner, run, SCRIPT_CMD().index, run.inv.db, c.id, 0, c.resp === 3 ? RequestFlag.Resp3 : 0, { buf, starts, ends }, starts.length);
     // Published with the rest of this turn's requests (one wake-up per batch, as for any command).
@@ -263,18 +271,9 @@ export class Scripting {
 
   /** A shard answered a run (ScriptRun.deliver). */
   finished(run: ScriptRun, bytes: Uint8Array, start: number, end: number, _tag: number): void {
-    for (const s of this.server.shards.shards) {
-      const runs = this.runsOn[s.index];
-      if (runs[0] === run) {
-        runs.shift();
-        break;
-      }
-      const i = runs.indexOf(run);
-      if (i >= 0) {
-        runs.splice(i, 1);
-        break;
-      }
-    }
+    const runs = this.runsOn[run.shardIndex];
+    if (runs[0] === run) runs.shift();
+    else runs.splice(runs.indexOf(run), 1);
     const reply = bytes.subarray(start, end);
     if (run.fast) {
       run.fast = false;
