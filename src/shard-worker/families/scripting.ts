@@ -151,7 +151,14 @@ class RunHost implements ScriptHost {
     this.undoUsed = false;
   }
 
-  /** Put back what the abandoned run changed, and drop the notifications it produced. */
+  /**
+   * Put back what the abandoned run changed, and drop the notifications and AOF effects it produced.
+   * Not undone, on purpose: the dirty counter (a save point may fire a little early), WATCH versions
+   * of the keys it wrote (a watcher's EXEC may fail although the value is back: safe, never wrong),
+   * ready-key events (a blocked client retries and finds nothing new), and keys it found expired
+   * (deleting them was due anyway; their DEL leaves the AOF with the run's effects, but the AOF holds
+   * their expiry as an absolute time, so a replay expires them too).
+   */
   rollback(): void {
     for (const m of this.undo) if (m !== undefined) install({ shard: this.shard }, m.values());
     this.clearUndo();
