@@ -907,15 +907,12 @@ def('function|flush', ({ server, args, w }) => {
 def('function|list', ({ server, args, w }) => {
   let withCode = false;
   let pattern: string | null = null;
+  // functionListCommand: each option once; a repeated one is an unknown argument.
   for (let i = 2; i < args.count; i++) {
-    if (args.is(i, 'withcode')) withCode = true;
-    else if (args.is(i, 'libraryname')) {
+    if (args.is(i, 'withcode') && !withCode) withCode = true;
+    else if (args.is(i, 'libraryname') && pattern === null) {
       if (i + 1 >= args.count) {
         w.error('ERR library name argument was not given');
-        return;
-      }
-      if (pattern !== null) {
-        w.error('ERR library name can be given once');
         return;
       }
       pattern = args.str(++i);
@@ -940,7 +937,7 @@ def('function|dump', ({ server, w }) => w.bulkBytes(server.scripting.libraries.d
 def('function|restore', ({ server, client, args, w, sink, tag }) => {
   let policy: 'flush' | 'append' | 'replace' = 'append';
   if (args.count > 4) {
-    w.error('ERR Wrong number of arguments');
+    w.error("ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP.");
     return;
   }
   if (args.count === 4) {

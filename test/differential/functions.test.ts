@@ -68,6 +68,10 @@ const cases: DiffCase[] = [
       ['FUNCTION', 'FLUSH', 'SYNC'],
       ['FCALL', 'fa', '0'],
       ['FUNCTION', 'LIST', 'LIBRARYNAME', 'l*'],
+      ['FUNCTION', 'LIST', 'LIBRARYNAME', 'a', 'LIBRARYNAME', 'b'],
+      ['FUNCTION', 'LIST', 'WITHCODE', 'WITHCODE'],
+      ['FUNCTION', 'RESTORE', 'a', 'b', 'c'],
+      ['FUNCTION', 'LOAD', 'foo', "#!lua name=x\nredis.register_function('f', function() return 1 end)"],
     ],
   },
   {
