@@ -937,7 +937,8 @@ def('function|dump', ({ server, w }) => w.bulkBytes(server.scripting.libraries.d
 def('function|restore', ({ server, client, args, w, sink, tag }) => {
   let policy: 'flush' | 'append' | 'replace' = 'append';
   if (args.count > 4) {
-    w.error("ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP.");
+    // addReplySubcommandSyntaxError: the subcommand as the client wrote it.
+    w.error(`ERR unknown subcommand or wrong number of arguments for '${args.str(1)}'. Try FUNCTION HELP.`);
     return;
   }
   if (args.count === 4) {
