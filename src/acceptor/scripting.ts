@@ -389,10 +389,13 @@ export class Scripting {
 
   /** A script has run longer than busy-reply-threshold: the BUSY error for other clients, else null. */
   busyError(now: number): string | null {
-    const limit = this.server.config.getInt('busy-reply-threshold');
-    if (limit <= 0) return null;
+    // Asked for every command while scripts are in flight: the threshold is read only once a run
+    // has gone on for a millisecond or more (the threshold is a whole number of milliseconds).
     for (const s of this.server.shards.shards) {
-      if (s.scriptState.runningFor(now) > limit) return this.runsOn[s.index][0]?.sha.startsWith('@') ? BUSY_FUNCTION : BUSY_EVAL;
+      const ms = s.scriptState.runningFor(now);
+      if (ms < 1) continue;
+      const limit = this.server.config.getInt('busy-reply-threshold');
+      if (limit > 0 && ms > limit) return this.runsOn[s.index][0]?.sha.startsWith('@') ? BUSY_FUNCTION : BUSY_EVAL;
     }
     return null;
   }

@@ -198,7 +198,10 @@ export class LuaHeap {
   pushBytes(b: Uint8Array, start = 0, end = b.length, L = this.L): void {
     const n = end - start;
     const p = this.room(n);
-    this.c.HEAPU8.set(b.subarray(start, end), p);
+    const heap = this.c.HEAPU8;
+    // Short strings (most keys and values) byte by byte: a subarray view would cost an allocation.
+    if (n < 32) for (let i = 0; i < n; i++) heap[p + i] = b[start + i];
+    else heap.set(b.subarray(start, end), p);
     this.c._lua_pushlstring(L, p, n);
   }
 

@@ -30,7 +30,8 @@ import { formatDouble17g } from '../shared/numbers.js';
 export interface ScriptHost {
   /**
    * Run one validated command and return its reply in RESP (`resp3` says which protocol the script
-   * asked for with redis.setresp). The bytes need to stay valid only until the next call.
+   * asked for with redis.setresp), starting at offset 0 of the returned bytes, which may run on past
+   * the reply (one RESP value delimits itself). They need to stay valid only until the next call.
    * May throw ScriptAbort to abandon the whole run.
    */
   call(spec: CommandSpec, args: Args, resp3: boolean): Uint8Array;
@@ -54,6 +55,9 @@ export interface RunOptions {
 
 export const REDIS_VERSION = '7.0.15';
 const REDIS_VERSION_NUM = 0x07000f;
+
+/** How many recently called command names redis.call compares in place before a map lookup. */
+const RECENT_NAMES = 6;
 
 /** Instructions between two looks at the kill flag (Redis uses the same count). */
 const HOOK_COUNT = 100000;
@@ -101,18 +105,41 @@ export class ScriptEngine {
     this.callArgs.bytes = grown;
   }
 
+  /** The last few commands resolved by name (lowercase), compared in place with the argument's bytes. */
+  private readonly recentNames: string[] = [];
+  private readonly recentSpecs: CommandSpec[] = [];
+
   private resolve(args: Args): CommandSpec | string {
     // The name lookup is cached (containers such as CONFIG GET depend on their second argument, so
-    // they are looked up every time); the arity and script checks run on every call.
+    // they are looked up every time); the arity and script checks run on every call. Scripts call a
+    // handful of commands over and over: those are found without making a string of the name.
+    const recent = this.recentNames;
+    for (let i = 0; i < recent.length; i++) {
+      if (args.is(0, recent[i])) return checkScriptCommand(this.recentSpecs[i], args);
+    }
     const name = args.str(0);
     const cached = this.resolved.get(name);
     if (cached === undefined || typeof cached === 'string') {
       const r = resolveScriptCommand(args);
       if (typeof r !== 'string' && r.parent === null && this.resolved.size < 1024) this.resolved.set(name, r);
+      if (typeof r !== 'string' && r.parent === null) this.rememberName(r);
       return r;
     }
+    this.rememberName(cached);
     return checkScriptCommand(cached, args);
   }
+  /** Keep the most recent RECENT_NAMES commands, newest first. */
+  private rememberName(spec: CommandSpec): void {
+    const names = this.recentNames;
+    const specs = this.recentSpecs;
+    if (names.length === RECENT_NAMES) {
+      names.pop();
+      specs.pop();
+    }
+    names.unshift(spec.name);
+    specs.unshift(spec);
+  }
+
   private hookFn = 0;
   private abortHookFn = 0;
 
@@ -224,7 +251,7 @@ export class ScriptEngine {
     const err = lua.load(code, '@user_script');
     if (err !== null) return `ERR Error compiling script (new function): ${compileMessage51(err)}`;
     // _ENV of the chunk: the read-only globals.
-    c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.envRef));
+    c._lua_rawgeti(L, LUA_REGISTRYINDEX, bigintOf(this.envRef));
     c._lua_setupvalue(L, -2, 1);
     this.scripts.set(sha, c._luaL_ref(L, LUA_REGISTRYINDEX));
     return null;
@@ -250,14 +277,14 @@ export class ScriptEngine {
     c._lua_settop(L, 0);
     const nl = code.indexOf('\n');
     const body = nl < 0 ? '' : code.slice(nl);
-    c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.loadLibraryRef));
+    c._lua_rawgeti(L, LUA_REGISTRYINDEX, bigintOf(this.loadLibraryRef));
     lua.pushString(libname);
     const err = lua.load(body, '@user_function');
     if (err !== null) {
       c._lua_settop(L, 0);
       return `ERR Error compiling function: ${compileMessage51(err)}`;
     }
-    c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.fenvRef));
+    c._lua_rawgeti(L, LUA_REGISTRYINDEX, bigintOf(this.fenvRef));
     c._lua_setupvalue(L, -2, 1);
     c._lua_pushboolean(L, replace ? 1 : 0);
     // A library's load runs under the kill flag's hook too (a load that loops forever can be killed).
@@ -276,7 +303,7 @@ export class ScriptEngine {
     }
     const out: Array<[string, string | null, string]> = [];
     for (let i = 1; ; i++) {
-      if (c._lua_rawgeti(L, 1, BigInt(i)) === LUA_TNIL) break;
+      if (c._lua_rawgeti(L, 1, bigintOf(i)) === LUA_TNIL) break;
       const e = c._lua_gettop(L);
       lua.getField(e, 'name');
       lua.getField(e, 'description');
@@ -290,7 +317,7 @@ export class ScriptEngine {
 
   deleteLibrary(libname: string): void {
     const { lua, L } = this;
-    lua.c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.deleteLibraryRef));
+    lua.c._lua_rawgeti(L, LUA_REGISTRYINDEX, bigintOf(this.deleteLibraryRef));
     lua.pushString(libname);
     lua.c._lua_pcallk(L, 1, 0, 0, 0, 0);
     lua.c._lua_settop(L, 0);
@@ -298,7 +325,7 @@ export class ScriptEngine {
 
   flushLibraries(): void {
     const { lua, L } = this;
-    lua.c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.flushLibrariesRef));
+    lua.c._lua_rawgeti(L, LUA_REGISTRYINDEX, bigintOf(this.flushLibrariesRef));
     lua.c._lua_pcallk(L, 0, 0, 0, 0, 0);
     lua.c._lua_settop(L, 0);
   }
@@ -308,8 +335,8 @@ export class ScriptEngine {
     const { lua, L } = this;
     const c = lua.c;
     c._lua_settop(L, 0);
-    c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.handlerRef));
-    c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.functionsRef));
+    c._lua_rawgeti(L, LUA_REGISTRYINDEX, bigintOf(this.handlerRef));
+    c._lua_rawgeti(L, LUA_REGISTRYINDEX, bigintOf(this.functionsRef));
     lua.pushString(fname);
     c._lua_rawget(L, -2);
     if (c._lua_type(L, -1) === LUA_TNIL) {
@@ -336,15 +363,15 @@ export class ScriptEngine {
     const { lua, L } = this;
     const c = lua.c;
     c._lua_settop(L, 0);
-    c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.handlerRef));
+    c._lua_rawgeti(L, LUA_REGISTRYINDEX, bigintOf(this.handlerRef));
     // KEYS and ARGV are globals in EVAL mode.
-    c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.globalsRef));
+    c._lua_rawgeti(L, LUA_REGISTRYINDEX, bigintOf(this.globalsRef));
     this.pushArray(keys, keysFrom, keysTo);
     lua.setField(-2, 'KEYS');
     this.pushArray(keys, keysTo, argvTo);
     lua.setField(-2, 'ARGV');
     c._lua_settop(L, -2);
-    c._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(ref));
+    c._lua_rawgeti(L, LUA_REGISTRYINDEX, bigintOf(ref));
     return this.call(0, host, opts, w);
   }
 
@@ -379,7 +406,7 @@ export class ScriptEngine {
     lua.c._lua_createtable(L, to - from, 0);
     for (let i = from; i < to; i++) {
       lua.pushBytes(a.bytes, a.starts[i], a.ends[i]);
-      lua.c._lua_rawseti(L, -2, BigInt(i - from + 1));
+      lua.c._lua_rawseti(L, -2, bigintOf(i - from + 1));
     }
   }
 
@@ -454,7 +481,7 @@ export class ScriptEngine {
     c._lua_settop(l, 0);
     const spec = this.resolve(args);
     if (typeof spec === 'string') return this.callError(l, raise, spec);
-    if (spec.flags.has('write')) {
+    if (spec.isWrite) {
       if (this.readOnly) return this.callError(l, raise, 'ERR Write commands are not allowed from read-only scripts.');
       if (this.writesDenied) return this.callError(l, raise, `-${Err.misconf}`);
     }
@@ -465,7 +492,7 @@ export class ScriptEngine {
       if (e instanceof ScriptAbort) return this.abort(l, e);
       throw e;
     }
-    if (spec.flags.has('write')) this.wrote = true;
+    if (spec.isWrite) this.wrote = true;
     c._lua_checkstack(l, 8);
     const isError = reply[0] === 45; /* - */
     this.pushReply(l, reply, 0);
@@ -651,12 +678,12 @@ export class ScriptEngine {
           }
           let n = 0;
           for (; q < lineEnd; q++) n = n * 10 + (b[q] - 48);
-          c._lua_pushinteger(l, BigInt(neg ? -n : n));
+          c._lua_pushinteger(l, neg ? BigInt(-n) : bigintOf(n));
         } else c._lua_pushinteger(l, BigInt(latin(b, p + 1, lineEnd)));
         return next;
       }
       case 36 /* $ */: {
-        const n = parseInt(latin(b, p + 1, lineEnd), 10);
+        const n = decimalAt(b, p + 1, lineEnd);
         if (n < 0) {
           c._lua_pushboolean(l, 0);
           return next;
@@ -673,7 +700,7 @@ export class ScriptEngine {
         this.pushErrorTable(l, latin(b, p, lineEnd));
         return next;
       case 42 /* * */: {
-        const n = parseInt(latin(b, p + 1, lineEnd), 10);
+        const n = decimalAt(b, p + 1, lineEnd);
         if (n < 0) {
           c._lua_pushboolean(l, 0);
           return next;
@@ -683,13 +710,13 @@ export class ScriptEngine {
         let q = next;
         for (let i = 1; i <= n; i++) {
           q = this.pushReply(l, b, q);
-          c._lua_rawseti(l, -2, BigInt(i));
+          c._lua_rawseti(l, -2, bigintOf(i));
         }
         return q;
       }
       case 37 /* % */:
       case 126 /* ~ */: {
-        const n = parseInt(latin(b, p + 1, lineEnd), 10);
+        const n = decimalAt(b, p + 1, lineEnd);
         c._lua_checkstack(l, 6);
         c._lua_createtable(l, 0, 1);
         c._lua_createtable(l, 0, n);
@@ -866,14 +893,14 @@ export class ScriptEngine {
     c._lua_settop(L, -2);
     // An array up to the first nil.
     let n = 0;
-    while (c._lua_rawgeti(L, t, BigInt(n + 1)) !== LUA_TNIL) {
+    while (c._lua_rawgeti(L, t, bigintOf(n + 1)) !== LUA_TNIL) {
       c._lua_settop(L, -2);
       n++;
     }
     c._lua_settop(L, -2);
     w.array(n);
     for (let i = 1; i <= n; i++) {
-      c._lua_rawgeti(L, t, BigInt(i));
+      c._lua_rawgeti(L, t, bigintOf(i));
       this.writeValue(w, -1, clientResp3, depth + 1);
       c._lua_settop(L, -2);
     }
@@ -930,6 +957,28 @@ function compileMessage51(msg: string): string {
 function cstring(s: string): string {
   const z = s.indexOf('\0');
   return z < 0 ? s : s.slice(0, z);
+}
+
+/**
+ * Lua's integers cross into wasm as i64 (BigInt): the small ones (table indices, counters, registry
+ * references) come from this table instead of a fresh heap BigInt each time.
+ */
+const SMALL_BIGINTS: bigint[] = Array.from({ length: 4096 }, (_, i) => BigInt(i));
+
+function bigintOf(n: number): bigint {
+  return n >= 0 && n < 4096 ? SMALL_BIGINTS[n] : BigInt(n);
+}
+
+/** The decimal number (optionally negative) in b[from, to): RESP lengths and counts, no string made. */
+function decimalAt(b: Uint8Array, from: number, to: number): number {
+  let neg = false;
+  if (b[from] === 45) {
+    neg = true;
+    from++;
+  }
+  let n = 0;
+  for (let q = from; q < to; q++) n = n * 10 + (b[q] - 48);
+  return neg ? -n : n;
 }
 
 function crlf(b: Uint8Array, p: number): number {

@@ -17,7 +17,7 @@ import { Route, keyIndices, type CommandSpec } from '../../shared/command-table.
 import { keyHashSlot } from '../../shared/crc16.js';
 import { shardOfSlot } from '../../shared/sharding.js';
 import { parseStrictIntString } from '../../shared/numbers.js';
-import { ScriptAbort, type ScriptHost } from '../../scripting/script-engine.js';
+import { ScriptAbort, type ScriptHost, type RunOptions } from '../../scripting/script-engine.js';
 import type { Shard } from '../shard.js';
 import type { KeyEntry } from '../value-codec.js';
 import { install } from './internal.js';
@@ -62,7 +62,7 @@ class RunHost implements ScriptHost {
     const shard = this.shard;
     const w = this.w;
     if (spec.name === 'select') return this.select(args, resp3);
-    const write = spec.flags.has('write');
+    const write = spec.isWrite;
     if (this.runsHere(spec, args)) {
       if (write) {
         if (!this.global) this.noteOldValues(spec, args);
@@ -70,7 +70,8 @@ class RunHost implements ScriptHost {
       }
       w.reset(resp3);
       shard.execute(spec.index, this.db, this.connId, resp3, args, w);
-      return w.buf.subarray(0, w.pos);
+      // The whole buffer, not a view of the reply: a RESP value delimits itself (see ScriptHost.call).
+      return w.buf;
     }
     if (!this.global) throw new ScriptAbort(ESCALATE_REPLY);
     if (write) this.markWrote();
@@ -122,8 +123,12 @@ class RunHost implements ScriptHost {
     if (UNDOABLE_ONLY_GLOBALLY.has(spec.name)) throw new ScriptAbort(ESCALATE_REPLY);
     if (spec.keys === null && spec.firstKey > 0 && spec.firstKey === spec.lastKey) {
       // One key at a fixed position (most writes): no index array.
-      if (spec.firstKey >= args.count) throw new ScriptAbort(ESCALATE_REPLY);
-      this.noteOldValue(args.str(spec.firstKey));
+      const k = spec.firstKey;
+      if (k >= args.count) throw new ScriptAbort(ESCALATE_REPLY);
+      // Scripts often write one key many times (10 × INCR): skip making its string again.
+      if (this.db === this.lastNotedDb && this.isLastNoted(args, k)) return;
+      this.noteOldValue(args.str(k));
+      this.rememberNoted(args, k);
       return;
     }
     const idx = keyIndices(spec, args.count, (i) => args.str(i));
@@ -145,7 +150,34 @@ class RunHost implements ScriptHost {
     m.set(key, { db: this.db, key, value, expireAt: value === undefined ? -1 : d.getExpire(key) ?? -1 });
   }
 
+  /** The key (bytes) and database of the last single-key write noted, to skip repeats cheaply. */
+  private lastNotedDb = -1;
+  private lastNoted = new Uint8Array(64);
+  private lastNotedLen = 0;
+
+  private isLastNoted(args: Args, i: number): boolean {
+    const start = args.starts[i];
+    const n = args.ends[i] - start;
+    if (n !== this.lastNotedLen) return false;
+    const b = args.bytes;
+    const last = this.lastNoted;
+    for (let j = 0; j < n; j++) if (b[start + j] !== last[j]) return false;
+    return true;
+  }
+
+  private rememberNoted(args: Args, i: number): void {
+    const n = args.len(i);
+    if (n > this.lastNoted.length) {
+      this.lastNotedDb = -1;
+      return;
+    }
+    this.lastNoted.set(args.bytes.subarray(args.starts[i], args.ends[i]));
+    this.lastNotedLen = n;
+    this.lastNotedDb = this.db;
+  }
+
   clearUndo(): void {
+    this.lastNotedDb = -1;
     if (!this.undoUsed) return;
     for (const m of this.undo) m?.clear();
     this.undoUsed = false;
@@ -182,6 +214,8 @@ class RunHost implements ScriptHost {
 
 const host = new RunHost();
 const out = new ReplyWriter(16 * 1024);
+/** One options object, refilled per run (runs never overlap in a shard). */
+const runOptions: RunOptions = { readOnly: false, writesDenied: false, clientResp3: false, name: '' };
 
 function shardOf(ctx: ExecContext): Shard {
   return ctx.shard as Shard;
@@ -227,7 +261,11 @@ register('__script', (ctx) => {
   shard.scriptState.begin(shard.now);
   let completed: boolean;
   try {
-    const opts = { readOnly: a.is(2, '1'), writesDenied: a.is(2, '2'), clientResp3: resp3, name };
+    const opts = runOptions;
+    opts.readOnly = a.is(2, '1');
+    opts.writesDenied = a.is(2, '2');
+    opts.clientResp3 = resp3;
+    opts.name = name;
     completed = isFunction
       ? engine.runFunction(sha.slice(1), a, 7, 7 + numkeys, a.count, host, opts, out)
       : engine.runScript(sha, a, 7, 7 + numkeys, a.count, host, opts, out);

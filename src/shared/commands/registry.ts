@@ -59,6 +59,8 @@ export interface CommandSpec {
   /** Redis arity: n = exactly n arguments (including the name), -n = at least n. */
   readonly arity: number;
   readonly flags: ReadonlySet<string>;
+  /** flags.has('write'), asked on hot paths (scripts' redis.call, AOF logging). */
+  readonly isWrite: boolean;
   readonly firstKey: number;
   readonly lastKey: number;
   readonly step: number;
@@ -98,10 +100,12 @@ export function def(
   const bar = name.indexOf('|');
   const parent = bar < 0 ? null : byName.get(name.slice(0, bar)) ?? null;
   if (bar >= 0 && parent === null) throw new Error(`subcommand ${name} defined before its parent`);
+  const flagSet = new Set(flags.split(' ').filter(Boolean));
   const spec: CommandSpec = {
     name,
     arity,
-    flags: new Set(flags.split(' ').filter(Boolean)),
+    flags: flagSet,
+    isWrite: flagSet.has('write'),
     firstKey,
     lastKey,
     step,
