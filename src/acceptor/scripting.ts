@@ -228,34 +228,52 @@ export class Scripting {
     inv.sink.deliver(b, 0, b.length, inv.tag);
   }
 
-  /** Send a run's frame: __script mode ro sha body name numkeys key… arg…, built in one buffer. */
+  /** Where send() assembles a frame's arguments (the ring write copies them out at once). */
+  private scratch: { buf: Buffer; starts: Int32Array; ends: Int32Array } = {
+    buf: Buffer.allocUnsafe(4096),
+    starts: new Int32Array(64),
+    ends: new Int32Array(64),
+  };
+
+  /**
+   * Send a run's frame: __script mode ro sha body name numkeys key… arg…, assembled in a reused
+   * buffer. The name is empty for EVAL (the shard takes the SHA1 for it).
+   */
   private send(shard: ShardHandle, owner: LockOwner | null, run: ScriptRun, mode: 'fast' | 'global'): void {
     const compiled = this.compiled[shard.index];
     const isFunction = run.sha.startsWith('@');
     // The source travels marked with a leading '+', so an empty script is not taken for "no source".
     const body = isFunction || compiled.has(run.sha) ? '' : `+${this.cache.get(run.sha)!.body}`;
     compiled.add(run.sha);
-    const prefix = ['__script', mode, run.readOnly ? '1' : run.writesDenied ? '2' : '0', run.sha, body, isFunction ? run.sha.slice(1) : run.sha];
-    let total = run.tail.length;
-    for (const p of prefix) total += p.length;
-    const buf = Buffer.allocUnsafe(total);
-    const starts: number[] = [];
-    const ends: number[] = [];
+    const name = isFunction ? run.sha.slice(1) : '';
+    const ro = run.readOnly ? '1' : run.writesDenied ? '2' : '0';
+    const argc = 6 + run.tailStarts.length;
+    const size = 8 + mode.length + 1 + run.sha.length + body.length + name.length + run.tail.length;
+    let sc = this.scratch;
+    if (sc.buf.length < size || sc.starts.length < argc) {
+      sc = this.scratch = {
+        buf: sc.buf.length < size ? Buffer.allocUnsafe(Math.max(size, sc.buf.length * 2)) : sc.buf,
+        starts: sc.starts.length < argc ? new Int32Array(Math.max(argc, sc.starts.length * 2)) : sc.starts,
+        ends: sc.ends.length < argc ? new Int32Array(Math.max(argc, sc.ends.length * 2)) : sc.ends,
+      };
+    }
+    const { buf, starts, ends } = sc;
     let pos = 0;
-    for (const p of prefix) {
-      starts.push(pos);
+    let k = 0;
+    for (const p of ['__script', mode, ro, run.sha, body, name] as const) {
+      starts[k] = pos;
       pos += buf.latin1Write(p, pos);
-      ends.push(pos);
+      ends[k++] = pos;
     }
     run.tail.copy(buf, pos);
-    for (let i = 0; i < run.tailStarts.length; i++) {
-      starts.push(pos + run.tailStarts[i]);
-      ends.push(pos + run.tailEnds[i]);
+    for (let i = 0; i < run.tailStarts.length; i++, k++) {
+      starts[k] = pos + run.tailStarts[i];
+      ends[k] = pos + run.tailEnds[i];
     }
     const c = run.inv.client;
     run.shardIndex = shard.index;
     this.runsOn[shard.index].push(run);
-    shard.send(owner, run, SCRIPT_CMD().index, run.inv.db, c.id, 0, c.resp === 3 ? RequestFlag.Resp3 : 0, { buf, starts, ends }, starts.length);
+    shard.send(owner, run, scriptCmd(), run.inv.db, c.id, 0, c.resp === 3 ? RequestFlag.Resp3 : 0, sc, argc);
     // Published with the rest of this turn's requests (one wake-up per batch, as for any command).
     this.server.shards.schedulePublish();
   }
@@ -448,7 +466,12 @@ export class Scripting {
 const BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
 const BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
 
-const SCRIPT_CMD = () => commandByName('__script');
+let scriptCmdIndex = -1;
+/** The __script command's index (looked up once the command table is loaded). */
+function scriptCmd(): number {
+  if (scriptCmdIndex < 0) scriptCmdIndex = commandByName('__script').index;
+  return scriptCmdIndex;
+}
 
 /**
  * The commands a global run's home shard sends back: each runs under the script's lock, as one of a

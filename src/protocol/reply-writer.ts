@@ -83,9 +83,14 @@ export class ReplyWriter {
   }
 
   raw(bytes: Uint8Array, start = 0, end = bytes.length): void {
-    this.ensure(end - start);
-    this.buf.set(bytes.subarray(start, end), this.pos);
-    this.pos += end - start;
+    const n = end - start;
+    this.ensure(n);
+    const b = this.buf;
+    const p = this.pos;
+    // Short copies byte by byte: a subarray view costs an allocation (most replies are small).
+    if (n <= 64) for (let i = 0; i < n; i++) b[p + i] = bytes[start + i];
+    else b.set(bytes.subarray(start, end), p);
+    this.pos = p + n;
   }
 
   ok(): void {

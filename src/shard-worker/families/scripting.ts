@@ -16,7 +16,7 @@ import { ReplyWriter, Err } from '../../protocol/reply-writer.js';
 import { Route, keyIndices, type CommandSpec } from '../../shared/command-table.js';
 import { keyHashSlot } from '../../shared/crc16.js';
 import { shardOfSlot } from '../../shared/sharding.js';
-import { parseStrictIntString } from '../../shared/numbers.js';
+import { parseStrictInt, parseStrictIntString } from '../../shared/numbers.js';
 import { ScriptAbort, type ScriptHost, type RunOptions } from '../../scripting/script-engine.js';
 import type { Shard } from '../shard.js';
 import type { KeyEntry } from '../value-codec.js';
@@ -28,6 +28,12 @@ export const ESCALATE_REPLY = 'FERROUS-ESCALATE';
 /** Collections bigger than this are not copied into the undo log: the run escalates instead. */
 const UNDO_MAX_ELEMENTS = 128;
 
+/** Placeholder for an unused slot of RunHost.undo. */
+const NO_ENTRY: KeyEntry = { db: -1, key: '', value: undefined, expireAt: -1 };
+
+/** Undo entries searched one by one before an id set is built (see RunHost.undo). */
+const UNDO_SCAN_MAX = 16;
+
 /** Writes that touch more than their key arguments (other databases, whole databases). */
 const UNDOABLE_ONLY_GLOBALLY = new Set(['move', 'copy', 'swapdb', 'flushdb', 'flushall']);
 
@@ -38,9 +44,14 @@ class RunHost implements ScriptHost {
   global = false;
   db = 0;
   connId = 0;
-  /** Old values of the keys a fast run wrote, per database index (so no composite key strings). */
-  private undo: Array<Map<string, KeyEntry> | undefined> = [];
-  private undoUsed = false;
+  /**
+   * Old values of the keys a fast run wrote. Most runs note one or two keys: a plain array searched
+   * in place (no map built and cleared per run); past UNDO_SCAN_MAX entries a set of "db\0key" ids.
+   */
+  private readonly undo: KeyEntry[] = [];
+  /** Entries in use at the head of `undo` (the array keeps its room between runs). */
+  private undoCount = 0;
+  private undoIds: Set<string> | null = null;
   private wroteMarked = false;
   notificationsMark = 0;
   /** AOF effects recorded before the run (an abandoned run's are dropped with its writes). */
@@ -137,17 +148,26 @@ class RunHost implements ScriptHost {
   }
 
   private noteOldValue(key: string): void {
-    let m = this.undo[this.db];
-    if (m === undefined) this.undo[this.db] = m = new Map();
-    if (m.has(key)) return;
-    this.undoUsed = true;
-    const d = this.shard.dbs[this.db];
+    const db = this.db;
+    const undo = this.undo;
+    const n = this.undoCount;
+    if (this.undoIds !== null) {
+      if (this.undoIds.has(`${db}\u0000${key}`)) return;
+    } else {
+      for (let i = 0; i < n; i++) if (undo[i].key === key && undo[i].db === db) return;
+    }
+    const d = this.shard.dbs[db];
     let value = d.main.get(key);
     if (value !== undefined && typeof value !== 'string') {
       if (value.size() > UNDO_MAX_ELEMENTS || value.clone === undefined) throw new ScriptAbort(ESCALATE_REPLY);
       value = value.clone();
     }
-    m.set(key, { db: this.db, key, value, expireAt: value === undefined ? -1 : d.getExpire(key) ?? -1 });
+    const entry: KeyEntry = { db, key, value, expireAt: value === undefined ? -1 : d.getExpire(key) ?? -1 };
+    if (n < undo.length) undo[n] = entry;
+    else undo.push(entry);
+    this.undoCount = n + 1;
+    if (this.undoIds !== null) this.undoIds.add(`${db}\u0000${key}`);
+    else if (n + 1 > UNDO_SCAN_MAX) this.undoIds = new Set(undo.slice(0, n + 1).map((e) => `${e.db}\u0000${e.key}`));
   }
 
   /** The key (bytes) and database of the last single-key write noted, to skip repeats cheaply. */
@@ -171,16 +191,19 @@ class RunHost implements ScriptHost {
       this.lastNotedDb = -1;
       return;
     }
-    this.lastNoted.set(args.bytes.subarray(args.starts[i], args.ends[i]));
+    const b = args.bytes;
+    const start = args.starts[i];
+    for (let j = 0; j < n; j++) this.lastNoted[j] = b[start + j];
     this.lastNotedLen = n;
     this.lastNotedDb = this.db;
   }
 
   clearUndo(): void {
     this.lastNotedDb = -1;
-    if (!this.undoUsed) return;
-    for (const m of this.undo) m?.clear();
-    this.undoUsed = false;
+    // Drop the old values (they may be big), keep the array's room.
+    for (let i = 0; i < this.undoCount; i++) this.undo[i] = NO_ENTRY;
+    this.undoCount = 0;
+    this.undoIds = null;
   }
 
   /**
@@ -192,7 +215,7 @@ class RunHost implements ScriptHost {
    * their expiry as an absolute time, so a replay expires them too).
    */
   rollback(): void {
-    for (const m of this.undo) if (m !== undefined) install({ shard: this.shard }, m.values());
+    install({ shard: this.shard }, this.undo.slice(0, this.undoCount));
     this.clearUndo();
     this.shard.notifications.length = this.notificationsMark;
     this.shard.effects.truncate(this.effectsMark);
@@ -217,6 +240,30 @@ const out = new ReplyWriter(16 * 1024);
 /** One options object, refilled per run (runs never overlap in a shard). */
 const runOptions: RunOptions = { readOnly: false, writesDenied: false, clientResp3: false, name: '' };
 
+/**
+ * The SHA1 argument as a string, reusing the string made for the same bytes recently: a 40-character
+ * string made and hashed anew for every run showed in profiles; a reused one keeps its cached hash.
+ */
+const recentShas: string[] = [];
+const RECENT_SHAS = 8;
+
+function internedSha(a: Args): string {
+  const start = a.starts[3];
+  const n = a.ends[3] - start;
+  const b = a.bytes;
+  for (let i = 0; i < recentShas.length; i++) {
+    const s = recentShas[i];
+    if (s.length !== n) continue;
+    let k = 0;
+    while (k < n && b[start + k] === s.charCodeAt(k)) k++;
+    if (k === n) return s;
+  }
+  const s = a.str(3);
+  if (recentShas.length === RECENT_SHAS) recentShas.pop();
+  recentShas.unshift(s);
+  return s;
+}
+
 function shardOf(ctx: ExecContext): Shard {
   return ctx.shard as Shard;
 }
@@ -238,7 +285,7 @@ register('__script', (ctx) => {
     return;
   }
   // "@name" runs a loaded function (FCALL); anything else is a script's SHA1 (EVAL).
-  const sha = a.str(3);
+  const sha = internedSha(a);
   const isFunction = sha.startsWith('@');
   if (!isFunction && !engine.has(sha)) {
     if (a.len(4) === 0) {
@@ -254,8 +301,9 @@ register('__script', (ctx) => {
   // CONFIG SET lua-memory-limit reaches the shard as a config field; apply it before the next run.
   if (engine.memoryMax !== shard.config.luaMemoryLimit) engine.setMemoryMax(shard.config.luaMemoryLimit);
   const global = a.is(1, 'global');
-  const numkeys = Number(a.str(6));
-  const name = a.str(5);
+  const numkeys = parseStrictInt(a.bytes, a.starts[6], a.ends[6]) ?? 0;
+  // An empty name means the SHA1 itself (EVAL): the acceptor does not send it twice.
+  const name = a.len(5) === 0 ? sha : a.str(5);
   host.begin(shard, global, ctx.dbIndex, ctx.connId);
   out.reset(resp3);
   shard.scriptState.begin(shard.now);
