@@ -6,6 +6,7 @@
  * leaves values on the stack; Ferrous uses only these exports (see ../shared/notes/wasmoon.md). Strings
  * cross as latin1 JS strings or Buffers: one char per byte, so every byte value round-trips.
  */
+import { cappedAllocator, type CappedAllocator } from './wasm-allocator.js';
 import { LuaFactory } from 'wasmoon';
 
 /** The parts of the WebAssembly global used here (Node's types do not declare it without the DOM lib). */
@@ -136,42 +137,28 @@ export class LuaHeap {
     return heap;
   }
 
-  /** Bytes the Lua state holds, and the cap on them (0 = none). */
-  private used = 0;
-  private max = 0;
+  /** Lua's allocator, with the accounting and the cap (see wasm-allocator.ts). */
+  private allocator: CappedAllocator | null = null;
 
   /**
-   * Lua's allocator: realloc/free in the wasm heap with accounting and the cap, replacing wasmoon's
-   * (same accounting, but it reaches realloc through emscripten's checking wrapper on every
-   * allocation). An allocation past the cap fails, which Lua turns into a "not enough memory" error.
+   * Replace wasmoon's allocator (same accounting, but it reaches realloc through emscripten's checking
+   * wrapper, from JS, on every allocation) with one that runs inside wasm and calls the module's own
+   * realloc/free.
    */
   private installAllocator(alreadyUsed: number): void {
     const c = this.c;
-    this.used = alreadyUsed;
-    const alloc = c.addFunction((_ud: number, ptr: number, osize: number, nsize: number): number => {
-      if (nsize === 0) {
-        if (ptr !== 0) {
-          this.used -= osize;
-          c._free(ptr);
-        }
-        return 0;
-      }
-      // With ptr NULL, osize is the kind of object being allocated, not a size.
-      const delta = ptr !== 0 ? nsize - osize : nsize;
-      if (delta > 0 && this.max > 0 && this.used + delta > this.max) return 0;
-      const p = c._realloc(ptr, nsize);
-      if (p !== 0) this.used += delta;
-      return p;
-    }, 'iiiii');
-    c._lua_setallocf(this.L, alloc, 0);
+    const a = cappedAllocator(c._realloc, c._free);
+    a.setUsed(alreadyUsed);
+    this.allocator = a;
+    c._lua_setallocf(this.L, c.addFunction(a.alloc, 'iiiii'), 0);
   }
 
   setMemoryMax(bytes: number): void {
-    this.max = bytes > 0 ? bytes : 0;
+    this.allocator?.setMax(bytes);
   }
 
   memoryUsed(): number {
-    return this.used;
+    return this.allocator?.used() ?? 0;
   }
 
   /** A pointer to `n` bytes of scratch space (valid until the next call). */
