@@ -9,6 +9,7 @@ import type { ReplySink } from './shards.js';
 import type { CommandSpec } from '../shared/command-table.js';
 import type { ClientSubs } from './pubsub.js';
 import type { WatchedKey } from './transaction.js';
+import { RequestFlag } from '../shared/frame.js';
 
 /** Tag bit set on commands whose reply must be dropped (CLIENT REPLY OFF / SKIP). */
 export const DISCARD_REPLY = 0x80000000;
@@ -64,6 +65,7 @@ export class Client implements ReplySink {
   db = 0;
   resp = 2;
   name = '';
+  /** CLIENT SETINFO LIB-NAME / LIB-VER (Redis 7.2); shown by CLIENT LIST and CLIENT INFO. */
   libName = '';
   libVer = '';
   authenticated: boolean;
@@ -86,7 +88,16 @@ export class Client implements ReplySink {
   lastSpec: CommandSpec | null = null;
   replyMode = ReplyMode.On;
   noEvict = false;
-  noTouch = false;
+  /** RequestFlag bits that every request of this client carries (CLIENT NO-TOUCH). */
+  requestFlags = 0;
+  /** CLIENT NO-TOUCH (Redis 7.2): the client's commands leave keys' LRU/LFU alone, except TOUCH. */
+  get noTouch(): boolean {
+    return (this.requestFlags & RequestFlag.NoTouch) !== 0;
+  }
+
+  set noTouch(on: boolean) {
+    this.requestFlags = on ? this.requestFlags | RequestFlag.NoTouch : this.requestFlags & ~RequestFlag.NoTouch;
+  }
   /** Next sequence number to hand out / to write. */
   private seqIssued = 0;
   private seqWritten = 0;

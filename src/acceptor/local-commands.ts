@@ -219,7 +219,10 @@ function clientFlags(c: Client): string {
   return f === '' ? 'N' : f;
 }
 
-/** One CLIENT LIST / CLIENT INFO line, with Redis 7.0's fields. */
+/**
+ * One CLIENT LIST / CLIENT INFO line: Redis 7.0's fields, then lib-name and lib-ver as Redis 7.2 ends
+ * it (CLIENT SETINFO is 7.2's).
+ */
 export function clientInfoLine(c: Client, now = Date.now()): string {
   const qbuf = c.parser.buffered;
   return (
@@ -227,8 +230,14 @@ export function clientInfoLine(c: Client, now = Date.now()): string {
     `age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)} ` +
     `flags=${clientFlags(c)} db=${c.db} sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf} qbuf-free=${Math.max(0, 20474 - qbuf)} ` +
     `argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=${22426 + qbuf} events=r cmd=${c.lastCommand} ` +
-    `user=${c.user} redir=-1 resp=${c.resp}`
+    `user=${c.user} redir=-1 resp=${c.resp} lib-name=${cString(c.libName)} lib-ver=${cString(c.libVer)}`
   );
+}
+
+/** What C's %s prints of a value that may hold a NUL byte. */
+function cString(s: string): string {
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
 }
 
 def('client|id', ({ client, w }) => w.int(client.id));
@@ -382,6 +391,47 @@ def('client|reply', ({ client, args, w }) => {
   else if (args.is(2, 'skip')) client.replyMode = ReplyMode.Skip;
   else w.error(Err.syntax);
 });
+
+// CLIENT NO-TOUCH ON|OFF (Redis 7.2): carried to the shards as RequestFlag.NoTouch on every request.
+def('client|no-touch', ({ client, args, w }) => {
+  if (args.is(2, 'on')) client.noTouch = true;
+  else if (args.is(2, 'off')) client.noTouch = false;
+  else {
+    w.error(Err.syntax);
+    return;
+  }
+  w.ok();
+});
+
+/**
+ * CLIENT SETINFO LIB-NAME|LIB-VER value (Redis 7.2's clientSetinfoCommand). The value is checked like
+ * validateClientAttr, which walks a C string: bytes '!'..'~' only, up to the first NUL.
+ */
+def('client|setinfo', ({ client, args, w }) => {
+  const attr = args.str(2);
+  const isName = args.is(2, 'lib-name');
+  if (!isName && !args.is(2, 'lib-ver')) {
+    w.error(`ERR Unrecognized option '${errorText(attr)}'`);
+    return;
+  }
+  const value = args.str(3);
+  for (let i = 0; i < value.length; i++) {
+    const ch = value.charCodeAt(i);
+    if (ch === 0) break;
+    if (ch < 33 || ch > 126) {
+      w.error(`ERR ${errorText(attr)} cannot contain spaces, newlines or special characters.`);
+      return;
+    }
+  }
+  if (isName) client.libName = value;
+  else client.libVer = value;
+  w.ok();
+});
+
+/** addReplyErrorFormat's treatment of client text in an error: %s stops at NUL, line breaks become spaces. */
+function errorText(s: string): string {
+  return cString(s).replace(/[\r\n]/g, ' ');
+}
 
 def('client|no-evict', ({ client, args, w }) => {
   if (args.is(2, 'on')) client.noEvict = true;

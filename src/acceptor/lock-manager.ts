@@ -86,7 +86,8 @@ export function runAcrossShards(
   keys: KeyRef[],
   clientDb: number,
   connId: number,
-  resp3: boolean,
+  /** RequestFlag bits of the client's command (Resp3, NoTouch). */
+  flags: number,
   done: (reply: Buffer) => void,
   /** A transaction already holding every shard involved (EXEC): run under it, take no lock. */
   heldBy: LockOwner | null = null,
@@ -124,7 +125,8 @@ export function runAcrossShards(
     for (const [shard, list] of foreign) {
       const args: (string | Buffer)[] = ['__export'];
       for (const k of list) args.push(String(k.db), Buffer.from(k.key, 'latin1'));
-      set.shards[shard].sendSimple(lock, exported, EXPORT().index, clientDb, connId, 0, 0, args);
+      // Exporting is the foreign keys' access: it touches them unless the client has NO-TOUCH on.
+      set.shards[shard].sendSimple(lock, exported, EXPORT().index, clientDb, connId, 0, flags & RequestFlag.NoTouch, args);
     }
     set.publishAll();
 
@@ -156,7 +158,7 @@ export function runAcrossShards(
         set.publishAll();
         done(Buffer.from(clientReply));
       });
-      set.shards[home].sendSimple(lock, sink, RUN_FOREIGN().index, clientDb, connId, 0, resp3 ? RequestFlag.Resp3 : 0, args);
+      set.shards[home].sendSimple(lock, sink, RUN_FOREIGN().index, clientDb, connId, 0, flags, args);
       set.publishAll();
     }
     if (waiting === 0) runHome();

@@ -23,7 +23,8 @@ export interface LoadTarget {
   /** The shard owning the key whose bytes are key[start, end). */
   shardOf(key: Uint8Array, start: number, end: number): number;
   /**
-   * Install a batch on a shard (see __load: f64le expireAt, then type, key and value as in the file):
+   * Install a batch on a shard (see __load: f64le expireAt, idle and freq, then type, key and value as
+   * in the file):
    * resolves to [loaded, emptySkipped], rejects with the shard's error.
    */
   send(shard: number, db: number, rdbVersion: number, entries: Buffer): Promise<[number, number]>;
@@ -75,6 +76,9 @@ class RdbSplitter {
   private version = 0;
   private db = 0;
   private expireAt = -1;
+  /** IDLE (seconds) and FREQ opcodes before the next key, -1 when absent (reset after each key). */
+  private idle = -1;
+  private freq = -1;
   private crc = CRC64_INIT;
   /** Unconsumed data; `base` is its file offset. */
   private buf: Buffer = Buffer.alloc(0);
@@ -182,10 +186,10 @@ class RdbSplitter {
         this.expireAt = r.i64le();
         return;
       case Opcode.Freq:
-        r.byte();
+        this.freq = r.byte();
         return;
       case Opcode.Idle:
-        readLen(r);
+        this.idle = readLen(r);
         return;
       case Opcode.Eof:
         this.stage = this.version >= 5 ? Stage.Checksum : Stage.Done;
@@ -229,7 +233,9 @@ class RdbSplitter {
     const shard = this.t.shardOf(key.bytes, key.start, key.end);
     passObject(r, type, this.version, null, false);
     const expireAt = this.expireAt;
-    this.expireAt = -1;
+    const idle = this.idle;
+    const freq = this.freq;
+    this.expireAt = this.idle = this.freq = -1;
     // Like a master's rdbLoad: keys already expired are not loaded.
     if (expireAt !== -1 && expireAt < this.now) {
       this.stats.keysExpired++;
@@ -243,6 +249,8 @@ class RdbSplitter {
     if (b === undefined) this.batches.set(shard, (b = { db: this.db, w: new ByteWriter(BATCH_BYTES + 64 * 1024) }));
     const w = b.w;
     w.doubleLE(expireAt);
+    w.doubleLE(idle);
+    w.doubleLE(freq);
     w.ensure(r.pos - start);
     w.pos += r.buf.copy(w.buf, w.pos, start, r.pos);
     this.stats.keysLoaded++;

@@ -273,7 +273,7 @@ export class Scripting {
     const c = run.inv.client;
     run.shardIndex = shard.index;
     this.runsOn[shard.index].push(run);
-    shard.send(owner, run, scriptCmd(), run.inv.db, c.id, 0, c.resp === 3 ? RequestFlag.Resp3 : 0, sc, argc);
+    shard.send(owner, run, scriptCmd(), run.inv.db, c.id, 0, (c.resp === 3 ? RequestFlag.Resp3 : 0) | c.requestFlags, sc, argc);
     // Published with the rest of this turn's requests (one wake-up per batch, as for any command).
     this.server.shards.schedulePublish();
   }

@@ -34,6 +34,7 @@ import { Scripting } from './scripting.js';
 import { LOADING_ERROR, MISCONF_ERROR, Persistence } from './persistence.js';
 import { NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, type Config } from '../shared/config.js';
 import { defaultShardConfig, type ShardConfig } from '../shard-worker/context.js';
+import { maxmemoryPolicyFlags } from '../shard-worker/access.js';
 import type { Logger } from './log.js';
 
 export interface ServerStats {
@@ -63,6 +64,8 @@ const SHARD_CONFIG_KEYS: Record<string, keyof ShardConfig & string> = {
   'list-compress-depth': 'listCompressDepth',
   'hll-sparse-max-bytes': 'hllSparseMaxBytes',
   'lua-memory-limit': 'luaMemoryLimit',
+  'lfu-log-factor': 'lfuLogFactor',
+  'lfu-decay-time': 'lfuDecayTime',
 };
 
 /** The configuration values shards act on, read from the server's config. */
@@ -74,6 +77,7 @@ function shardConfigOf(config: Config): ShardConfig {
   for (const [name, field] of Object.entries(SHARD_CONFIG_KEYS)) fields[field] = config.getInt(name);
   out.notifyKeyspaceEvents = config.getNotifyKeyspaceEvents();
   out.rdbCompression = config.getBool('rdbcompression') ? 1 : 0;
+  out.maxmemoryPolicyFlags = maxmemoryPolicyFlags(config.getEnum('maxmemory-policy'));
   // The AOF turns effect recording on when it starts (Aof.attachToShards).
   out.appendOnly = 0;
   return out;
@@ -187,6 +191,7 @@ export class Server extends EventEmitter implements ClientHost {
     }
     config.onChange('notify-keyspace-events', () => this.broadcastConfig('notifyKeyspaceEvents', String(config.getNotifyKeyspaceEvents())));
     config.onChange('rdbcompression', () => this.broadcastConfig('rdbCompression', config.getBool('rdbcompression') ? '1' : '0'));
+    config.onChange('maxmemory-policy', () => this.broadcastConfig('maxmemoryPolicyFlags', String(maxmemoryPolicyFlags(config.getEnum('maxmemory-policy')))));
   }
 
   async start(): Promise<void> {
@@ -567,7 +572,7 @@ export class Server extends EventEmitter implements ClientHost {
   }
 
   private flagsFor(inv: Invocation): number {
-    return (inv.proto ?? inv.client.resp) === 3 ? RequestFlag.Resp3 : 0;
+    return ((inv.proto ?? inv.client.resp) === 3 ? RequestFlag.Resp3 : 0) | inv.client.requestFlags;
   }
 
   /** The shard that owns the key in `buf[start, end)`. */
@@ -627,7 +632,7 @@ export class Server extends EventEmitter implements ClientHost {
         const argv: Buffer[] = [];
         for (let i = 0; i < argc; i++) argv.push(Buffer.from(buf.subarray(starts[i], ends[i])));
         const target = { ...inv };
-        runAcrossShards(this.shards, spec, argv, keys, inv.db, inv.client.id, (inv.proto ?? inv.client.resp) === 3, (reply) => this.answer(target, reply), inv.owner);
+        runAcrossShards(this.shards, spec, argv, keys, inv.db, inv.client.id, this.flagsFor(inv), (reply) => this.answer(target, reply), inv.owner);
         return;
       }
     }

@@ -194,13 +194,21 @@ export class RdbFileWriter {
 }
 
 /**
- * One key as rdbSaveKeyValuePair writes it (without LRU/LFU hints): EXPIRETIME_MS when `expireAt`
- * (ms since the epoch) is not negative, the object type, the key, the value.
+ * One key as rdbSaveKeyValuePair writes it: EXPIRETIME_MS when `expireAt` (ms since the epoch) is not
+ * negative, IDLE (seconds) when `idle` is, FREQ when `freq` is, then the object type, the key, the value.
  */
-export function writeEntry(w: ByteWriter, key: string, value: Value, expireAt: number, opts: ValueSaveOptions): void {
+export function writeEntry(w: ByteWriter, key: string, value: Value, expireAt: number, opts: ValueSaveOptions, idle = -1, freq = -1): void {
   if (expireAt >= 0) {
     w.byte(Opcode.ExpireTimeMs);
     w.i64le(expireAt);
+  }
+  if (idle >= 0) {
+    w.byte(Opcode.Idle);
+    writeLen(w, idle);
+  }
+  if (freq >= 0) {
+    w.byte(Opcode.Freq);
+    w.byte(freq);
   }
   w.byte(objectType(value));
   writeString(w, key, opts);

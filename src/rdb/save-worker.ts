@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { strerror } from '../shared/config.js';
 import { crc64Update, writeCrc64LE, type Crc64 } from './crc64.js';
-import { ByteReader, ByteWriter, passString } from './rdb-io.js';
+import { ByteReader, ByteWriter, passString, readLen, writeLen } from './rdb-io.js';
 import { passObject } from './value-codec.js';
 import { Opcode } from './rdb-file.js';
 
@@ -77,9 +77,18 @@ function recompress(entries: Uint8Array, rdbVersion: number): Buffer {
   const w = new ByteWriter(entries.byteLength + 1024);
   while (r.remaining > 0) {
     let type = r.byte();
-    if (type === Opcode.ExpireTimeMs) {
-      w.byte(type);
-      w.bytes(r.slice(8));
+    // The key's opcodes (rdbSaveKeyValuePair's order: EXPIRETIME_MS, IDLE, FREQ) pass as they are.
+    for (;;) {
+      if (type === Opcode.ExpireTimeMs) {
+        w.byte(type);
+        w.bytes(r.slice(8));
+      } else if (type === Opcode.Idle) {
+        w.byte(type);
+        writeLen(w, readLen(r));
+      } else if (type === Opcode.Freq) {
+        w.byte(type);
+        w.byte(r.byte());
+      } else break;
       type = r.byte();
     }
     w.byte(type);

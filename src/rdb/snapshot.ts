@@ -17,7 +17,10 @@
  * whether it has passed a key), in small sets so that no growth step stalls the shard. A database
  * emptied mid-walk hands over its remaining entries, which nothing can reach or change any more.
  * Output is RDB key/value entries with uncompressed strings, in chunks per database; LZF, the
- * checksum and file I/O happen in the save worker (save-worker.ts).
+ * checksum and file I/O happen in the save worker (save-worker.ts). Like rdbSaveKeyValuePair, each
+ * entry carries IDLE under an LRU maxmemory-policy and FREQ under an LFU one, computed with the clocks
+ * of the snapshot point; lookups do not touch keys while the snapshot runs (as Redis while a fork
+ * child saves), so those fields stay the snapshot point's too.
  */
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +30,7 @@ import { keyIndices, type CommandSpec } from '../shared/command-table.js';
 import { ByteWriter } from './rdb-io.js';
 import { writeEntry } from './rdb-file.js';
 import type { EncodingConfig, ValueSaveOptions } from './value-codec.js';
+import { MAXMEMORY_FLAG_LFU, MAXMEMORY_FLAG_LRU, type AccessClock } from '../shard-worker/access.js';
 
 /** One piece of a shard's output, in order. */
 export interface SnapshotChunk {
@@ -104,9 +108,10 @@ interface DbState {
   touched: Set<string> | null;
   /** Keys the walk wrote out. */
   walked: WalkedKeys | null;
-  iter: Iterator<[string, Value]> | null;
-  /** What remained of the database when it was emptied mid-snapshot: [key, value, expireAt]. */
-  detached: Array<[string, Value, number]> | null;
+  /** The walk: [key, slot] of the database's KeyTable. */
+  iter: Iterator<[string, number]> | null;
+  /** What remained of the database when it was emptied mid-snapshot: [key, value, expireAt, access field]. */
+  detached: Array<[string, Value, number, number]> | null;
   detachedPos: number;
   /** Copy-on-write output produced before this database's turn (it starts its section). */
   early: ByteWriter | null;
@@ -118,6 +123,8 @@ export interface SnapshotOptions {
   /** Whether this shard owns `key` (keys of other shards are installed here during cross-shard commands). */
   owns: (key: string) => boolean;
   out: SnapshotOutput;
+  /** The shard's access tracking: the policy decides IDLE / FREQ; touching stops while saving. */
+  access?: AccessClock;
 }
 
 export class ShardSnapshot {
@@ -130,6 +137,10 @@ export class ShardSnapshot {
   /** Keys written so far, and how many of them went out in chunks already. */
   keysWritten = 0;
   private keysSent = 0;
+  /** MAXMEMORY_FLAG_* at the snapshot point, and the clocks IDLE and FREQ are computed with. */
+  private readonly policy: number;
+  private readonly lruClock: number;
+  private readonly minutes: number;
 
   constructor(
     readonly id: number,
@@ -138,6 +149,11 @@ export class ShardSnapshot {
     private readonly opts: SnapshotOptions,
   ) {
     this.saveOpts = { compress: false, config: opts.config };
+    const access = opts.access;
+    this.policy = access?.policy ?? 0;
+    this.lruClock = access?.lruClock ?? 0;
+    this.minutes = access?.minutes ?? 0;
+    access?.setSaving(true);
     dbs.forEach((db, index) => {
       const st: DbState = {
         index,
@@ -196,21 +212,23 @@ export class ShardSnapshot {
     if (touched === null || touched.has(key) || !this.opts.owns(key)) return;
     touched.add(key);
     if (st.walked !== null && st.walked.has(key)) return;
-    const value = st.db.main.get(key);
-    if (value === undefined) return; // created after the snapshot point
-    this.write(st.started ? this.w : (st.early ??= new ByteWriter(4096)), st.db, key, value);
+    const t = st.db.main;
+    const slot = t.slotOf(key);
+    if (slot === undefined) return; // created after the snapshot point
+    this.write(st.started ? this.w : (st.early ??= new ByteWriter(4096)), st.db, key, t.valueAt(slot), t.metaAt(slot));
   }
 
   /** The database is about to be emptied: keep what the walk still has to write. */
   private detach(st: DbState): void {
     const touched = st.touched;
     if (touched === null) return;
-    const rest: Array<[string, Value, number]> = [];
+    const rest: Array<[string, Value, number, number]> = [];
     // The walk's iterator is past every key it wrote: what it has not reached is what remains.
-    const it = st.iter ?? st.db.main.entries();
+    const t = st.db.main;
+    const it = st.iter ?? t.slots();
     for (let r = it.next(); r.done !== true; r = it.next()) {
-      const [key, value] = r.value;
-      if (!touched.has(key)) rest.push([key, value, st.db.getExpire(key) ?? -1]);
+      const [key, slot] = r.value;
+      if (!touched.has(key)) rest.push([key, t.valueAt(slot), st.db.getExpire(key) ?? -1, t.metaAt(slot)]);
     }
     st.detached = rest;
     st.iter = null;
@@ -260,7 +278,7 @@ export class ShardSnapshot {
       st.early = null;
     }
     if (st.detached === null) {
-      st.iter = st.db.main.entries();
+      st.iter = st.db.main.slots();
       st.walked = new WalkedKeys();
     }
   }
@@ -271,22 +289,22 @@ export class ShardSnapshot {
     if (detached !== null) {
       const end = Math.min(detached.length, st.detachedPos + KEYS_PER_CHECK);
       for (; st.detachedPos < end; st.detachedPos++) {
-        const [key, value, expireAt] = detached[st.detachedPos];
-        writeEntry(this.w, key, value, expireAt, this.saveOpts);
-        this.keysWritten++;
+        const [key, value, expireAt, meta] = detached[st.detachedPos];
+        this.writeWith(this.w, key, value, expireAt, meta);
       }
       return st.detachedPos < detached.length;
     }
     const it = st.iter!;
     const touched = st.touched!;
     const walked = st.walked!;
+    const t = st.db.main;
     for (let n = 0; n < KEYS_PER_CHECK; n++) {
       const r = it.next();
       if (r.done === true) return false;
-      const key = r.value[0];
+      const [key, slot] = r.value;
       if (touched.has(key)) continue;
       walked.add(key);
-      this.write(this.w, st.db, key, r.value[1]);
+      this.write(this.w, st.db, key, t.valueAt(slot), t.metaAt(slot));
     }
     return true;
   }
@@ -303,8 +321,20 @@ export class ShardSnapshot {
     this.send(st.index, true, false);
   }
 
-  private write(w: ByteWriter, db: Database, key: string, value: Value): void {
-    writeEntry(w, key, value, db.getExpire(key) ?? -1, this.saveOpts);
+  private write(w: ByteWriter, db: Database, key: string, value: Value, meta: number): void {
+    this.writeWith(w, key, value, db.getExpire(key) ?? -1, meta);
+  }
+
+  /** rdbSaveKeyValuePair: IDLE under an LRU policy, FREQ under an LFU one, as of the snapshot point. */
+  private writeWith(w: ByteWriter, key: string, value: Value, expireAt: number, meta: number): void {
+    const access = this.opts.access;
+    let idle = -1;
+    let freq = -1;
+    if (access !== undefined && this.policy !== 0) {
+      if (this.policy & MAXMEMORY_FLAG_LRU) idle = access.idleSeconds(meta, this.lruClock);
+      if (this.policy & MAXMEMORY_FLAG_LFU) freq = access.decrAndReturn(meta, this.minutes);
+    }
+    writeEntry(w, key, value, expireAt, this.saveOpts, idle, freq);
     this.keysWritten++;
   }
 
@@ -322,6 +352,7 @@ export class ShardSnapshot {
   }
 
   private uninstall(): void {
+    this.opts.access?.setSaving(false);
     for (const st of this.states) {
       if (this.byDb.get(st.db) !== st) continue;
       st.db.beforeExpire = null;

@@ -7,6 +7,7 @@
 import type { Args } from '../shared/frame.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import type { Database } from './keyspace.js';
+import type { AccessClock } from './access.js';
 import { COMMANDS, Route, commandByName, type CommandSpec } from '../shared/command-table.js';
 
 /** Shard-wide services a handler may need beyond its own database. */
@@ -16,6 +17,8 @@ export interface ShardServices {
   readonly dbs: Database[];
   /** Live configuration values the shard cares about (updated by CONFIG SET broadcasts). */
   readonly config: ShardConfig;
+  /** Per-key LRU/LFU tracking (OBJECT IDLETIME/FREQ, RESTORE IDLETIME/FREQ). */
+  readonly access: AccessClock;
   /** Record a change to `key` (dirty counter; WATCH and keyspace notifications hook in here). */
   keyModified(db: number, key: string): void;
   /** Before a key changes outside a command handler (a snapshot being saved keeps its old value). */
@@ -55,6 +58,10 @@ export interface ShardConfig {
   rdbCompression: number;
   /** appendonly (1/0): write commands record their effects for the AOF (src/shard-worker/effects.ts). */
   appendOnly: number;
+  /** maxmemory-policy as MAXMEMORY_FLAG_LRU / MAXMEMORY_FLAG_LFU bits (src/shard-worker/access.ts). */
+  maxmemoryPolicyFlags: number;
+  lfuLogFactor: number;
+  lfuDecayTime: number;
 }
 
 /** Redis 7.0's defaults (for shards built without a server, e.g. in unit tests). */
@@ -75,6 +82,9 @@ export function defaultShardConfig(): ShardConfig {
     luaMemoryLimit: 50 * 1024 * 1024,
     rdbCompression: 1,
     appendOnly: 0,
+    maxmemoryPolicyFlags: 0,
+    lfuLogFactor: 10,
+    lfuDecayTime: 1,
   };
 }
 

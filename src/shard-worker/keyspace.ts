@@ -1,11 +1,19 @@
 /**
  * One database's slice of the keyspace inside a shard.
  *
- * Keys are latin1 JS strings (one char per byte, so any bytes round-trip) in a V8 Map, and string values
- * are latin1 JS strings too: a short value costs one small heap string, with no wrapper object per key.
- * Collections are class instances (see the data-type families). Expiry times live in a second map, like
- * Redis's `expires` dict, so keys without a TTL pay nothing for it.
+ * Keys are latin1 JS strings (one char per byte, so any bytes round-trip) in a KeyTable (a V8 Map from
+ * key to slot, with each slot's value and Redis's 24-bit LRU/LFU field; see ds/key-table.ts), and
+ * string values are latin1 JS strings too: a short value costs one small heap string, with no wrapper
+ * object per key. Collections are class instances (see the data-type families). Expiry times live in
+ * a second map, like Redis's `expires` dict, so keys without a TTL pay nothing for it.
+ *
+ * Lookups follow Redis's lookupKey: `get` expires, counts hits/misses for read-only commands and
+ * touches the key's access field; `peek` is LOOKUP_NOTOUCH (TYPE, EXISTS, TTL, OBJECT); `live` only
+ * expires (SCAN, RANDOMKEY, WATCH). Storing a value is Redis's dbAdd/dbOverwrite: a new key's field
+ * starts fresh (createObject), an overwritten one is touched (setKey looks the key up first).
  */
+import { KeyTable } from './ds/key-table.js';
+import { AccessClock, Touch } from './access.js';
 
 /** Every collection value implements this so generic commands (TYPE, OBJECT ENCODING) can ask. */
 export interface Collection {
@@ -24,7 +32,7 @@ export interface Collection {
 export type Value = string | Collection;
 
 export class Database {
-  readonly main = new Map<string, Value>();
+  readonly main = new KeyTable();
   readonly expires = new Map<string, number>();
   /** Persistent iterator used by the active expiry cycle: it resumes where the last cycle stopped. */
   private expireCursor: IterableIterator<[string, number]> | null = null;
@@ -44,31 +52,74 @@ export class Database {
   beforeExpire: ((key: string) => void) | null = null;
   beforeClear: (() => void) | null = null;
 
+  /** The shard's access tracking (policy, clocks, NO-TOUCH); shared by its databases. */
+  constructor(readonly access: AccessClock = new AccessClock()) {}
+
   get size(): number {
     return this.main.size;
   }
 
-  /** Lookup honouring expiry: an expired key is deleted on access, as in Redis. */
+  /** The key's slot if it exists and is not expired (an expired key is deleted, as expireIfNeeded). */
+  private liveSlot(key: string, now: number): number | undefined {
+    const slot = this.main.slotOf(key);
+    if (slot === undefined || this.expires.size === 0) return slot;
+    const at = this.expires.get(key);
+    if (at !== undefined && at <= now) {
+      this.expireKey(key);
+      return undefined;
+    }
+    return slot;
+  }
+
+  /** Lookup honouring expiry (an expired key is deleted on access, as in Redis); touches the key. */
   get(key: string, now: number): Value | undefined {
-    const v = this.main.get(key);
-    if (v === undefined) {
+    const t = this.main;
+    const slot = this.liveSlot(key, now);
+    if (slot === undefined) {
       if (this.countLookups) this.miss(key);
       return undefined;
     }
-    if (this.expires.size !== 0) {
-      const at = this.expires.get(key);
-      if (at !== undefined && at <= now) {
-        this.expireKey(key);
-        if (this.countLookups) this.miss(key);
-        return undefined;
+    if (this.countLookups) this.hits++;
+    const a = this.access;
+    if (a.mode === Touch.Lru) t.setMetaAt(slot, a.lruClock);
+    else if (a.mode === Touch.Lfu) a.touchLfu(t, slot, key);
+    return t.valueAt(slot);
+  }
+
+  /** Lookup without touching the key (LOOKUP_NOTOUCH); `notify` false is LOOKUP_NONOTIFY (OBJECT). */
+  peek(key: string, now: number, notify = true): Value | undefined {
+    const slot = this.liveSlot(key, now);
+    if (slot === undefined) {
+      if (this.countLookups) {
+        if (notify) this.miss(key);
+        else this.misses++;
       }
+      return undefined;
     }
     if (this.countLookups) this.hits++;
-    return v;
+    return this.main.valueAt(slot);
+  }
+
+  /** The value if the key exists and is not expired: no statistics, no touch (SCAN, RANDOMKEY, WATCH). */
+  live(key: string, now: number): Value | undefined {
+    const slot = this.liveSlot(key, now);
+    return slot === undefined ? undefined : this.main.valueAt(slot);
   }
 
   has(key: string, now: number): boolean {
     return this.get(key, now) !== undefined;
+  }
+
+  /** The key's 24-bit access field (no expiry check), or -1 when it does not exist. */
+  metaOf(key: string): number {
+    const slot = this.main.slotOf(key);
+    return slot === undefined ? -1 : this.main.metaAt(slot);
+  }
+
+  /** Set the access field of an existing key (RENAME and MOVE carry it, RESTORE and loading set it). */
+  setMetaOf(key: string, meta: number): void {
+    const slot = this.main.slotOf(key);
+    if (slot !== undefined) this.main.setMetaAt(slot, meta);
   }
 
   /**
@@ -90,17 +141,50 @@ export class Database {
     if (this.onMiss !== null) this.onMiss(key);
   }
 
+  /**
+   * dbAdd / dbOverwrite of a new value object: a new key's field starts fresh; an existing key's is
+   * what Redis leaves after setKey's lookup: the LRU clock (the new object's), or under LFU the old
+   * counter counted once more (lookupKeyWrite's updateLFU, then dbOverwrite keeps it).
+   */
+  private store(key: string, value: Value): void {
+    const t = this.main;
+    const slot = t.slotOf(key);
+    const a = this.access;
+    if (slot === undefined) {
+      t.add(key, value, a.initial());
+      return;
+    }
+    t.setValueAt(slot, value);
+    if (!a.lfu) t.setMetaAt(slot, a.lruClock);
+    else if (a.mode === Touch.Lfu) a.touchLfu(t, slot, key);
+  }
+
   /** Store a value, dropping any TTL (what SET does without KEEPTTL). */
   set(key: string, value: Value): void {
     if (this.newKeyEvents !== null) this.announceNew(key);
-    this.main.set(key, value);
+    this.store(key, value);
     if (this.expires.size !== 0) this.expires.delete(key);
   }
 
   /** Store a value and keep the key's TTL (APPEND, INCR, SETRANGE, SET KEEPTTL…). */
   update(key: string, value: Value): void {
     if (this.newKeyEvents !== null) this.announceNew(key);
-    this.main.set(key, value);
+    this.store(key, value);
+  }
+
+  /**
+   * Put a value in place as it is, with no event and the TTL untouched (loading, cross-shard installs,
+   * rollbacks). `meta` sets the access field; without it a new key starts fresh and an existing key
+   * keeps its field.
+   */
+  put(key: string, value: Value, meta?: number): void {
+    const t = this.main;
+    const slot = t.slotOf(key);
+    if (slot === undefined) t.add(key, value, meta ?? this.access.initial());
+    else {
+      t.setValueAt(slot, value);
+      if (meta !== undefined) t.setMetaAt(slot, meta);
+    }
   }
 
   delete(key: string): boolean {
@@ -167,7 +251,10 @@ export class Database {
     return { examined, expired };
   }
 
-  /** A key chosen by advancing a rolling iterator a random number of steps (Redis's is not uniform either). */
+  /**
+   * A key chosen by advancing a rolling iterator a random number of steps (Redis's is not uniform
+   * either). Like dbRandomKey it expires what it lands on but neither touches nor counts the key.
+   */
   randomKey(now: number): string | undefined {
     const n = this.main.size;
     if (n === 0) return undefined;
@@ -185,7 +272,7 @@ export class Database {
         steps--;
       }
       this.randomCursor = it;
-      if (key !== undefined && this.get(key, now) !== undefined) return key;
+      if (key !== undefined && this.live(key, now) !== undefined) return key;
       steps = 1;
     }
     return undefined;

@@ -16,6 +16,7 @@ import { COMMANDS, Route } from '../shared/command-table.js';
 import { effectOf } from './effects.js';
 import { EffectLog } from './effect-log.js';
 import { Database } from './keyspace.js';
+import { AccessClock } from './access.js';
 import { NOTIFY_EXPIRED, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_KEY_MISS, NOTIFY_NEW } from '../shared/config.js';
 import { handlerAt, type ExecContext, type ShardConfig, type ShardServices } from './context.js';
 import type { ScriptEngine } from '../scripting/script-engine.js';
@@ -42,6 +43,8 @@ export class Shard implements ShardServices {
   readonly shardCount: number;
   readonly dbs: Database[] = [];
   readonly config: ShardConfig;
+  /** LRU/LFU tracking shared by this shard's databases (src/shard-worker/access.ts). */
+  readonly access: AccessClock;
   readonly writer = new ReplyWriter();
   /** This shard's Lua engine, built on the first script (createScripts); null until then. */
   scripts: ScriptEngine | null = null;
@@ -76,15 +79,17 @@ export class Shard implements ShardServices {
   tick(): void {
     this.now = Date.now();
     this.lastClock = performance.now();
+    this.access.tick(this.now);
   }
 
   constructor(init: ShardInit) {
     this.shardIndex = init.shardIndex;
     this.shardCount = init.shardCount;
     this.config = init.config;
+    this.access = new AccessClock(init.config, this.now);
     this.scriptState = new ScriptState(init.scriptState);
     for (let i = 0; i < init.databases; i++) {
-      const db = new Database();
+      const db = new Database(this.access);
       db.onExpire = (key: string) => {
         this.expiredKeys++;
         // Expired keys are logged as DEL (Redis 7.0's propagateDeletion, lazyfree-lazy-expire no).
@@ -212,6 +217,7 @@ export class Shard implements ShardServices {
     const db = this.dbs[dbIndex];
     ctx.db = db;
     db.countLookups = this.readOnly[cmdIndex];
+    this.access.lastTable = null;
     ctx.connId = connId;
     ctx.now = this.now;
     const prevArgs = ctx.args;
@@ -326,6 +332,7 @@ const ACTIVE_SLICE_MS = 0.1;
 const ACTIVE_PERIOD_MS = 0.4;
 
 const SCRIPT_CMD = COMMANDS.findIndex((c) => c.name === '__script');
+const TOUCH_CMD = COMMANDS.findIndex((c) => c.name === 'touch');
 
 /** Commands that need the Lua engine (it is built when the first of them arrives). */
 const NEEDS_LUA: boolean[] = COMMANDS.map((c) => c.name === '__script' || c.name === '__script_load' || c.name === '__function_load');
@@ -348,6 +355,8 @@ export class ShardLoop {
   /** Spinning before parking only pays when a core is free for it (more cores than busy threads). */
   private readonly spinIterations: number;
   private readonly spareCore: boolean;
+  /** The last request's NO-TOUCH state (AccessClock is told only when it changes). */
+  private noTouch = false;
 
   constructor(
     private readonly shard: Shard,
@@ -686,6 +695,12 @@ export class ShardLoop {
     const argc = view.getUint32(off + 16, true);
     const w = this.shard.writer;
     w.reset((flags & RequestFlag.Resp3) !== 0);
+    // CLIENT NO-TOUCH: the client's lookups leave keys' LRU/LFU alone, except TOUCH's (Redis 7.2).
+    const noTouch = (flags & RequestFlag.NoTouch) !== 0 && cmd !== TOUCH_CMD;
+    if (noTouch !== this.noTouch) {
+      this.noTouch = noTouch;
+      this.shard.access.setClientNoTouch(noTouch);
+    }
     if (kind === FrameKind.Command) {
       this.shard.args.decode(bytes, view, off + REQ_HEADER, argc);
       this.shard.execute(cmd, db, connId, (flags & RequestFlag.Resp3) !== 0);

@@ -29,6 +29,8 @@ export interface KeyEntry {
   key: string;
   value: Value | undefined;
   expireAt: number;
+  /** The key's 24-bit LRU/LFU field (src/shard-worker/access.ts), when it travels with the value. */
+  meta?: number;
 }
 
 export function encodeEntries(entries: readonly KeyEntry[]): Buffer {
@@ -38,7 +40,8 @@ export function encodeEntries(entries: readonly KeyEntry[]): Buffer {
     const head = Buffer.allocUnsafe(7);
     head.writeUInt16LE(e.db, 0);
     head.writeUInt32LE(key.length, 2);
-    head[6] = e.value === undefined ? 0 : 1;
+    // 0: absent, 1: present, 2: present with its access field (u32 after the value header).
+    head[6] = e.value === undefined ? 0 : e.meta === undefined ? 1 : 2;
     chunks.push(head, key);
     if (e.value === undefined) continue;
     let type: number;
@@ -57,7 +60,13 @@ export function encodeEntries(entries: readonly KeyEntry[]): Buffer {
     meta[0] = type;
     meta.writeDoubleLE(e.expireAt, 1);
     meta.writeUInt32LE(body.length, 9);
-    chunks.push(meta, body);
+    chunks.push(meta);
+    if (e.meta !== undefined) {
+      const field = Buffer.allocUnsafe(4);
+      field.writeUInt32LE(e.meta, 0);
+      chunks.push(field);
+    }
+    chunks.push(body);
   }
   return Buffer.concat(chunks);
 }
@@ -78,8 +87,14 @@ export function decodeEntries(buf: Buffer): KeyEntry[] {
     const type = buf[p];
     const expireAt = buf.readDoubleLE(p + 1);
     const len = buf.readUInt32LE(p + 9);
-    const body = buf.subarray(p + 13, p + 13 + len);
-    p += 13 + len;
+    p += 13;
+    let meta: number | undefined;
+    if (present === 2) {
+      meta = buf.readUInt32LE(p);
+      p += 4;
+    }
+    const body = buf.subarray(p, p + len);
+    p += len;
     let value: Value;
     if (type === ValueType.String) value = body.latin1Slice(0, body.length);
     else {
@@ -87,7 +102,7 @@ export function decodeEntries(buf: Buffer): KeyEntry[] {
       if (!codec) throw new Error(`no codec for type ${type}`);
       value = codec.decode(Buffer.from(body));
     }
-    out.push({ db, key, value, expireAt });
+    out.push(meta === undefined ? { db, key, value, expireAt } : { db, key, value, expireAt, meta });
   }
   return out;
 }

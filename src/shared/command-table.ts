@@ -6,7 +6,9 @@
  * Read by the acceptor (lookup, arity errors, key extraction, routing, COMMAND) and by the shards
  * (dispatch by index: a request frame carries the command's index in COMMANDS). Arity, flags, key
  * positions and ACL categories are Redis 7.0's own (test/shared/command-table.test.ts checks them
- * against the metadata captured from redis-server). Ferrous adds how the command is routed.
+ * against the metadata captured from redis-server), except for the few newer commands marked with
+ * the version that introduced them (`since`, e.g. CLIENT NO-TOUCH and SETINFO from 7.2), which carry
+ * that version's. Ferrous adds how the command is routed.
  */
 import { Route, byName, type CommandSpec } from './commands/registry.js';
 import './commands/strings.js';

@@ -981,7 +981,7 @@ function buildRegistry(): SpecImpl[] {
   add(enumSpec('maxmemory-policy', [
     ['volatile-lru', 0], ['volatile-lfu', 1], ['volatile-random', 2], ['volatile-ttl', 3],
     ['allkeys-lru', 4], ['allkeys-lfu', 5], ['allkeys-random', 6], ['noeviction', 7],
-  ], 7, { section: S.mem, doc: 'Eviction policy: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random or noeviction.' }));
+  ], 7, { section: S.mem, doc: 'Eviction policy: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random or noeviction. With an LFU policy keys track their access frequency (OBJECT FREQ) instead of their idle time (OBJECT IDLETIME); RDB files record IDLE under an LRU policy and FREQ under an LFU one.' }));
   add(numericSpec('maxmemory-samples', 5n, int(1n, INT_MAX, { section: S.mem, doc: 'Sample size of the approximated LRU/LFU/TTL eviction.' })));
   add(numericSpec('maxmemory-eviction-tenacity', 10n, int(0n, 100n, { section: S.mem, doc: 'Eviction effort per command (0..100).' })));
 
@@ -1131,7 +1131,7 @@ function buildRegistry(): SpecImpl[] {
   add(boolSpec('activerehashing', true, { section: S.adv, doc: 'Incrementally rehash the main dictionaries in cron.' }));
   add(numericSpec('hz', 10n, int(0n, INT_MAX, { section: S.adv, apply: clampHz, doc: 'Frequency of background tasks (expiry, timeouts...); clamped to 1..500.' })));
   add(boolSpec('dynamic-hz', true, { section: S.adv, doc: 'Scale hz with the number of clients.' }));
-  add(numericSpec('lfu-log-factor', 10n, int(0n, INT_MAX, { section: S.adv, doc: 'LFU counter logarithm factor.' })));
+  add(numericSpec('lfu-log-factor', 10n, int(0n, INT_MAX, { section: S.adv, doc: 'LFU counter logarithm factor (how slowly OBJECT FREQ grows under an LFU maxmemory-policy).' })));
   add(numericSpec('lfu-decay-time', 1n, int(0n, INT_MAX, { section: S.adv, doc: 'LFU counter decay period in minutes.' })));
   add(numericSpec('active-expire-effort', 1n, int(1n, 10n, { section: S.adv, doc: 'Effort of the active expire cycle (1..10).' })));
 

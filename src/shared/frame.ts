@@ -74,6 +74,8 @@ export const enum RequestFlag {
   Part = 2,
   /** Replies are not wanted (CLIENT REPLY OFF/SKIP); the shard still executes. */
   NoReply = 4,
+  /** CLIENT NO-TOUCH ON: lookups do not update keys' LRU/LFU (except the TOUCH command's). */
+  NoTouch = 8,
 }
 
 /** Decoded view of a request frame's arguments without copying them. */

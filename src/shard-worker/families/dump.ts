@@ -44,30 +44,32 @@ register('restore', (ctx) => {
   const a = ctx.args;
   let replace = false;
   let absttl = false;
-  // Validated as Redis does; Ferrous keeps no LRU/LFU data to apply them to.
-  let idleGiven = false;
-  let freqGiven = false;
+  // objectSetLRUOrLFU's inputs: -1 when not given (IDLETIME and FREQ exclude each other).
+  let idle: number | bigint = -1;
+  let freq = -1;
+  let lruClock = 0;
   for (let j = 4; j < a.count; j++) {
     const additional = a.count - j - 1;
     if (a.is(j, 'replace')) replace = true;
     else if (a.is(j, 'absttl')) absttl = true;
-    else if (a.is(j, 'idletime') && additional >= 1 && !freqGiven) {
-      const idle = longLongArg(ctx, j + 1);
-      if (idle === null) return;
-      if (idle < 0) {
+    else if (a.is(j, 'idletime') && additional >= 1 && freq === -1) {
+      const n = longLongArg(ctx, j + 1);
+      if (n === null) return;
+      if (n < 0) {
         ctx.reply.error(ERR_IDLETIME);
         return;
       }
-      idleGiven = true;
+      idle = n;
+      lruClock = ctx.shard.access.lruClock;
       j++;
-    } else if (a.is(j, 'freq') && additional >= 1 && !idleGiven) {
-      const freq = longLongArg(ctx, j + 1);
-      if (freq === null) return;
-      if (freq < 0 || freq > 255) {
+    } else if (a.is(j, 'freq') && additional >= 1 && idle === -1) {
+      const n = longLongArg(ctx, j + 1);
+      if (n === null) return;
+      if (n < 0 || n > 255) {
         ctx.reply.error(ERR_FREQ);
         return;
       }
-      freqGiven = true;
+      freq = Number(n);
       j++;
     } else {
       ctx.reply.error(Err.syntax);
@@ -133,6 +135,11 @@ register('restore', (ctx) => {
 
   db.set(key, value);
   if (when !== 0) db.setExpire(key, when);
+  // objectSetLRUOrLFU: FREQ counts under an LFU policy, IDLETIME otherwise; else the new key's field.
+  const access = ctx.shard.access;
+  if (access.lfu) {
+    if (freq >= 0) db.setMetaOf(key, access.lfuFromFreq(freq));
+  } else if (idle !== -1) db.setMetaOf(key, access.lruFromIdle(idle, lruClock));
   ctx.shard.keyModified(ctx.dbIndex, key);
   ctx.shard.notify(NOTIFY_GENERIC, 'restore', ctx.dbIndex, key);
   ctx.reply.ok();

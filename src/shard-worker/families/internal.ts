@@ -7,6 +7,7 @@ import { register, type ExecContext, type ShardConfig, type ShardServices } from
 import { Args } from '../../shared/frame.js';
 import { decodeEntries, encodeEntries, type KeyEntry } from '../value-codec.js';
 import { typeName } from '../keyspace.js';
+import type { KeyTable } from '../ds/key-table.js';
 import { globMatchString, isMatchAll } from '../../shared/glob.js';
 import { keyHashSlotOfString } from '../../shared/crc16.js';
 import { shardOfSlot } from '../../shared/sharding.js';
@@ -17,10 +18,15 @@ function asShard(ctx: ExecContext): Shard {
   return ctx.shard as Shard;
 }
 
+/**
+ * A key as it is, with its LRU/LFU field. Exporting is the command's access to the key, so it touches
+ * it here, where it lives (read-only uses are never written back); see __run_foreign for LFU.
+ */
 function snapshot(ctx: ExecContext, db: number, key: string): KeyEntry {
   const d = ctx.shard.dbs[db];
   const value = d.get(key, ctx.now);
-  return { db, key, value, expireAt: value === undefined ? -1 : d.getExpire(key) ?? -1 };
+  if (value === undefined) return { db, key, value, expireAt: -1 };
+  return { db, key, value, expireAt: d.getExpire(key) ?? -1, meta: d.metaOf(key) };
 }
 
 // __export (db key)… → bulk: serialized entries (missing keys included as absent).
@@ -42,7 +48,7 @@ export function install(ctx: { shard: Pick<ShardServices, 'dbs' | 'beforeKeyWrit
       continue;
     }
     // Not d.set: an installed or written-back key is not a new key (no "new" event).
-    d.main.set(e.key, e.value);
+    d.put(e.key, e.value, e.meta);
     d.removeExpire(e.key);
     if (e.expireAt >= 0) d.setExpire(e.key, e.expireAt);
   }
@@ -61,6 +67,19 @@ register('__run_foreign', (ctx) => {
   const argv: Buffer[] = [];
   for (let i = 3 + n; i < a.count; i++) argv.push(Buffer.from(a.view(i)));
   install(ctx, foreign);
+  const access = ctx.shard.access;
+  if (access.lfu) {
+    // Counted once already, by their export.
+    const counted = new Map<KeyTable, Set<string>>();
+    for (const e of foreign) {
+      if (e.value === undefined) continue;
+      const t = shard.dbs[e.db].main;
+      let keys = counted.get(t);
+      if (keys === undefined) counted.set(t, (keys = new Set()));
+      keys.add(e.key);
+    }
+    access.preCounted = counted;
+  }
   const modified = new Set<string>();
   shard.trackModified = modified;
   const w = ctx.reply;
@@ -73,6 +92,7 @@ register('__run_foreign', (ctx) => {
     shard.execute(cmdIndex, db, ctx.connId, resp3, innerArgs);
   } finally {
     shard.trackModified = null;
+    access.preCounted = null;
   }
   const inner = Buffer.from(w.buf.subarray(start, w.pos));
   w.pos = start;
@@ -85,7 +105,8 @@ register('__run_foreign', (ctx) => {
       if (!list) byShard.set(owner, (list = []));
       const d = shard.dbs[e.db];
       const value = d.main.get(e.key);
-      list.push({ db: e.db, key: e.key, value, expireAt: value === undefined ? -1 : d.getExpire(e.key) ?? -1 });
+      if (value === undefined) list.push({ db: e.db, key: e.key, value, expireAt: -1 });
+      else list.push({ db: e.db, key: e.key, value, expireAt: d.getExpire(e.key) ?? -1, meta: d.metaOf(e.key) });
     }
     shard.dbs[e.db].delete(e.key);
   }
@@ -117,7 +138,7 @@ register('__watch', (ctx) => {
     const db = Number(a.str(i));
     const key = a.str(i + 1);
     // Expire it now if it is due, so a later expiry is not mistaken for a change after WATCH.
-    ctx.shard.dbs[db].get(key, ctx.now);
+    ctx.shard.dbs[db].live(key, ctx.now);
     const id = `${db}\u0000${key}`;
     let w = shard.watches.get(id);
     if (w === undefined) shard.watches.set(id, (w = { version: 0, refs: 0 }));
@@ -145,7 +166,7 @@ register('__watchcheck', (ctx) => {
   for (let i = 1; i + 2 < a.count; i += 3) {
     const db = Number(a.str(i));
     const key = a.str(i + 1);
-    ctx.shard.dbs[db].get(key, ctx.now); // a key that expired meanwhile counts as modified
+    ctx.shard.dbs[db].live(key, ctx.now); // a key that expired meanwhile counts as modified
     const w = shard.watches.get(`${db}\u0000${key}`);
     if (w === undefined || w.version !== Number(a.str(i + 2))) intact = 0;
   }
@@ -166,6 +187,7 @@ register('__config', (ctx) => {
     return;
   }
   cfg[field] = Number(ctx.args.str(2));
+  ctx.shard.access.configure(cfg);
   ctx.reply.ok();
 });
 
@@ -198,7 +220,8 @@ register('__scan', (ctx) => {
     }
     examined++;
     const key = r.value;
-    const v = db.get(key, ctx.now);
+    // Like scanGenericCommand: expired keys are dropped, nothing is touched.
+    const v = db.live(key, ctx.now);
     if (v === undefined) continue;
     if (!matchAll && !globMatchString(pattern, key, false)) continue;
     if (type !== '' && typeName(v) !== type) continue;

@@ -1,6 +1,6 @@
 /**
  * Generic keyspace commands (Redis 7.0 db.c, expire.c, object.c): deletion and existence, expiry,
- * renaming and copying, database-wide commands, and OBJECT ENCODING / REFCOUNT.
+ * renaming and copying, database-wide commands, and OBJECT ENCODING / REFCOUNT / IDLETIME / FREQ.
  *
  * Commands the acceptor fans out (DEL, UNLINK, EXISTS, TOUCH) or sends to every shard (KEYS, DBSIZE,
  * RANDOMKEY, FLUSHDB, FLUSHALL, SWAPDB) answer for this shard's slice; the acceptor combines the parts.
@@ -83,16 +83,17 @@ function del(ctx: ExecContext): void {
 register('del', del);
 register('unlink', del);
 
-/** EXISTS and TOUCH: keys that exist, counting repeated names each time. */
-function countExisting(ctx: ExecContext): void {
+/** EXISTS and TOUCH: keys that exist, counting repeated names each time. Only TOUCH touches them. */
+function countExisting(ctx: ExecContext, touch: boolean): void {
   const a = ctx.args;
+  const db = ctx.db;
   let n = 0;
-  for (let j = 1; j < a.count; j++) if (ctx.db.get(a.str(j), ctx.now) !== undefined) n++;
+  for (let j = 1; j < a.count; j++) if ((touch ? db.get(a.str(j), ctx.now) : db.peek(a.str(j), ctx.now)) !== undefined) n++;
   ctx.reply.int(n);
 }
 
-register('exists', countExisting);
-register('touch', countExisting);
+register('exists', (ctx) => countExisting(ctx, false));
+register('touch', (ctx) => countExisting(ctx, true));
 
 // ---------------------------------------------------------------------------------------------- expiry
 
@@ -202,7 +203,7 @@ function replyLong(ctx: ExecContext, n: number): void {
 /** Redis's ttlGenericCommand. */
 function ttlGeneric(ctx: ExecContext, ms: boolean, absolute: boolean): void {
   const key = ctx.args.str(1);
-  if (ctx.db.get(key, ctx.now) === undefined) {
+  if (ctx.db.peek(key, ctx.now) === undefined) {
     ctx.reply.int(-2);
     return;
   }
@@ -231,7 +232,7 @@ register('persist', (ctx) => {
 });
 
 register('type', (ctx) => {
-  const v = ctx.db.get(ctx.args.str(1), ctx.now);
+  const v = ctx.db.peek(ctx.args.str(1), ctx.now);
   ctx.reply.simple(v === undefined ? 'none' : typeName(v));
 });
 
@@ -259,7 +260,10 @@ function rename(ctx: ExecContext, nx: boolean): void {
     }
     db.delete(dst);
   }
+  // The value object moves, and its LRU/LFU field with it.
+  const meta = db.metaOf(src);
   db.set(dst, v);
+  db.setMetaOf(dst, meta);
   if (expire !== undefined) db.setExpire(dst, expire);
   db.delete(src);
   ctx.shard.keyModified(ctx.dbIndex, src);
@@ -363,6 +367,7 @@ register('move', (ctx) => {
     return;
   }
   dst.set(key, v);
+  dst.setMetaOf(key, src.metaOf(key));
   if (expire !== undefined) dst.setExpire(key, expire);
   src.delete(key);
   ctx.shard.keyModified(ctx.dbIndex, key);
@@ -461,14 +466,19 @@ function isInt64String(s: string): boolean {
   return parseStrictIntString(s) !== null || parseStrictInt64String(s) !== null;
 }
 
+/** OBJECT's lookup (objectCommandLookup): LOOKUP_NOTOUCH | LOOKUP_NONOTIFY. */
+function objectLookup(ctx: ExecContext): Value | undefined {
+  return ctx.db.peek(ctx.args.str(2), ctx.now, false);
+}
+
 register('object|encoding', (ctx) => {
-  const v = ctx.db.get(ctx.args.str(2), ctx.now);
+  const v = objectLookup(ctx);
   if (v === undefined) ctx.reply.nullBulk();
   else ctx.reply.bulk(typeof v === 'string' ? stringEncoding(v) : v.encoding());
 });
 
 register('object|refcount', (ctx) => {
-  const v = ctx.db.get(ctx.args.str(2), ctx.now);
+  const v = objectLookup(ctx);
   if (v === undefined) {
     ctx.reply.nullBulk();
     return;
@@ -481,4 +491,36 @@ register('object|refcount', (ctx) => {
     }
   }
   ctx.reply.int(1);
+});
+
+const ERR_LFU_SELECTED =
+  'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
+const ERR_LFU_NOT_SELECTED =
+  'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
+
+register('object|idletime', (ctx) => {
+  if (objectLookup(ctx) === undefined) {
+    ctx.reply.nullBulk();
+    return;
+  }
+  const access = ctx.shard.access;
+  if (access.lfu) {
+    ctx.reply.error(ERR_LFU_SELECTED);
+    return;
+  }
+  ctx.reply.int(access.idleSeconds(ctx.db.metaOf(ctx.args.str(2))));
+});
+
+register('object|freq', (ctx) => {
+  if (objectLookup(ctx) === undefined) {
+    ctx.reply.nullBulk();
+    return;
+  }
+  const access = ctx.shard.access;
+  if (!access.lfu) {
+    ctx.reply.error(ERR_LFU_NOT_SELECTED);
+    return;
+  }
+  // Decayed as of now, without storing it: the field changes only on a real access.
+  ctx.reply.int(access.decrAndReturn(ctx.db.metaOf(ctx.args.str(2))));
 });

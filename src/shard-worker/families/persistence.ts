@@ -11,6 +11,7 @@ import { readObject } from '../../rdb/value-codec.js';
 import { keyHashSlotOfString } from '../../shared/crc16.js';
 import { shardOfSlot } from '../../shared/sharding.js';
 import type { Value } from '../keyspace.js';
+import type { AccessClock } from '../access.js';
 
 // __snapshot begin id → bulk "dirty keys0 expires0 keys1 expires1 …" as of this frame (the snapshot point)
 // __snapshot abort id → +OK
@@ -31,12 +32,14 @@ register('__snapshot', (ctx) => {
     config: shard.config,
     owns: shardCount === 1 ? () => true : (key) => shardOfSlot(keyHashSlotOfString(key), shardCount) === shardIndex,
     out: shard.openSnapshotOutput(id),
+    access: shard.access,
   });
   ctx.reply.bulk([shard.dirty, ...shard.snapshot.counts()].join(' '));
 });
 
-// __load db rdbVersion entries → *2 :loaded :emptySkipped. Entries: f64le expireAt (-1: none), then
-// type, key and value exactly as in the file (the acceptor split the file and dropped expired keys).
+// __load db rdbVersion entries → *2 :loaded :emptySkipped. Entries: f64le expireAt, f64le idle (the
+// IDLE opcode's seconds), f64le freq (FREQ's counter), each -1 when absent, then type, key and value
+// exactly as in the file (the acceptor split the file and dropped expired keys).
 register('__load', (ctx) => {
   const a = ctx.args;
   const dbIndex = Number(a.str(1));
@@ -47,6 +50,8 @@ register('__load', (ctx) => {
   let empty = 0;
   while (r.remaining > 0) {
     const expireAt = r.doubleLE();
+    const idle = r.doubleLE();
+    const freq = r.doubleLE();
     const type = r.byte();
     const key = readString(r);
     let value: Value;
@@ -66,7 +71,7 @@ register('__load', (ctx) => {
       return;
     }
     // Not db.set: a loaded key is not a new key (no keyspace event, no dirty count).
-    db.main.set(key, value);
+    db.put(key, value, loadedField(ctx.shard.access, idle, freq));
     if (expireAt >= 0) db.setExpire(key, expireAt);
     loaded++;
   }
@@ -74,6 +79,15 @@ register('__load', (ctx) => {
   ctx.reply.int(loaded);
   ctx.reply.int(empty);
 });
+
+/**
+ * rdbLoad's objectSetLRUOrLFU: FREQ counts under an LFU policy, IDLE (seconds, a uint64 that C reads
+ * into a long long, so 2^63 and above count as absent) otherwise; else the field of a new object.
+ */
+function loadedField(access: AccessClock, idle: number, freq: number): number | undefined {
+  if (access.lfu) return freq >= 0 ? access.lfuFromFreq(freq) : undefined;
+  return idle >= 0 && idle < 2 ** 63 ? access.lruFromIdle(idle) : undefined;
+}
 
 register('__dirty', (ctx) => {
   ctx.reply.int((ctx.shard as Shard).dirty);

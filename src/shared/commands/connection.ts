@@ -18,5 +18,8 @@ def('client|info', 2, 'noscript loading stale', 0, 0, 0, 'slow connection');
 def('client|kill', -3, 'admin noscript loading stale', 0, 0, 0, 'admin slow dangerous connection');
 def('client|reply', 3, 'noscript loading stale', 0, 0, 0, 'slow connection');
 def('client|no-evict', 3, 'admin noscript loading stale', 0, 0, 0, 'admin slow dangerous connection');
+// Redis 7.2's (src/commands/client-no-touch.json, client-setinfo.json).
+def('client|no-touch', 3, 'noscript loading stale', 0, 0, 0, 'slow connection', { since: '7.2.0' });
+def('client|setinfo', 4, 'noscript loading stale', 0, 0, 0, 'slow connection', { since: '7.2.0' });
 def('client|unblock', -3, 'admin noscript loading stale', 0, 0, 0, 'admin slow dangerous connection');
 def('client|help', 2, 'loading stale', 0, 0, 0, 'slow connection');

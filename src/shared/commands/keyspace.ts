@@ -32,4 +32,6 @@ def('flushall', -1, 'write', 0, 0, 0, 'keyspace write slow dangerous', all(Combi
 def('object', -2, '', 0, 0, 0, 'slow', G);
 def('object|encoding', 3, 'readonly', 2, 2, 1, 'keyspace read slow');
 def('object|refcount', 3, 'readonly', 2, 2, 1, 'keyspace read slow');
+def('object|idletime', 3, 'readonly', 2, 2, 1, 'keyspace read slow');
+def('object|freq', 3, 'readonly', 2, 2, 1, 'keyspace read slow');
 def('object|help', 2, 'loading stale', 0, 0, 0, 'keyspace slow');

@@ -75,6 +75,12 @@ export interface CommandSpec {
   /** Implemented subcommands, by lowercase subcommand name. */
   readonly subcommands: Map<string, CommandSpec>;
   readonly parent: CommandSpec | null;
+  /**
+   * The Redis version that introduced a command newer than the 7.0 metadata (src/shared/command-meta.ts),
+   * e.g. "7.2.0"; null for 7.0's commands. Its arity, flags and ACL categories are that version's;
+   * COMMAND INFO / DOCS / LIST / COUNT stay Redis 7.0's and do not list it.
+   */
+  readonly since: string | null;
 }
 
 export const COMMANDS: CommandSpec[] = [];
@@ -85,6 +91,8 @@ export interface Options {
   combine?: Combine;
   group?: string;
   keys?: KeyFinder;
+  /** See CommandSpec.since. */
+  since?: string;
 }
 
 export function def(
@@ -117,6 +125,7 @@ export function def(
     index: COMMANDS.length,
     subcommands: new Map(),
     parent,
+    since: opts.since ?? null,
   };
   COMMANDS.push(spec);
   byName.set(name, spec);
