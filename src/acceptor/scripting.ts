@@ -22,7 +22,7 @@ import type { LockOwner, ReplySink, ScriptCallHandler, ShardHandle } from './sha
 import { ShardLock } from './lock-manager.js';
 import { commandByName, lookupCommand, type CommandSpec } from '../shared/command-table.js';
 import { parseStrictInt, parseStrictInt64 } from '../shared/numbers.js';
-import { Args, RequestFlag } from '../shared/frame.js';
+import { Args, RecentStrings, RequestFlag } from '../shared/frame.js';
 import { Err } from '../protocol/reply-writer.js';
 import { sha1hex } from '../scripting/script-engine.js';
 import { ESCALATE_REPLY } from '../shard-worker/families/scripting.js';
@@ -167,7 +167,7 @@ export class Scripting {
       script = { body: '', flags: fn.flags };
     } else if (name === 'evalsha' || name === 'evalsha_ro') {
       // SHA1s arrive in lower case almost always: look them up as sent first.
-      sha = arg(1);
+      sha = recentShas.get(buf, starts[1], ends[1]);
       script = sha.length === 40 ? this.cache.get(sha) : undefined;
       if (script === undefined && sha.length === 40) {
         sha = sha.toLowerCase();
@@ -465,6 +465,9 @@ export class Scripting {
 
 const BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
 const BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
+
+/** EVALSHA's SHA1 argument as a string, the same string for the same bytes. */
+const recentShas = new RecentStrings(16);
 
 let scriptCmdIndex = -1;
 /** The __script command's index (looked up once the command table is loaded). */

@@ -232,3 +232,30 @@ export function latin1(bytes: Uint8Array, start: number, end: number): string {
   if (bytes instanceof Buffer) return bytes.latin1Slice(start, end);
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, n).latin1Slice(0, n);
 }
+
+/**
+ * The last few strings made from bytes, handed out again when the same bytes come back: a script's
+ * SHA1 arrives with every EVALSHA, and a 40-character string made and hashed anew each time showed in
+ * profiles, where a reused one keeps its cached hash for Map lookups.
+ */
+export class RecentStrings {
+  private readonly items: string[] = [];
+
+  constructor(private readonly size: number) {}
+
+  get(bytes: Uint8Array, start: number, end: number): string {
+    const n = end - start;
+    const items = this.items;
+    for (let i = 0; i < items.length; i++) {
+      const s = items[i];
+      if (s.length !== n) continue;
+      let k = 0;
+      while (k < n && bytes[start + k] === s.charCodeAt(k)) k++;
+      if (k === n) return s;
+    }
+    const s = latin1(bytes, start, end);
+    if (items.length === this.size) items.pop();
+    items.unshift(s);
+    return s;
+  }
+}

@@ -11,7 +11,7 @@
  *    (Shard.remoteCall), under the script's lock.
  */
 import { register, type ExecContext } from '../context.js';
-import { Args } from '../../shared/frame.js';
+import { Args, RecentStrings } from '../../shared/frame.js';
 import { ReplyWriter, Err } from '../../protocol/reply-writer.js';
 import { Route, keyIndices, type CommandSpec } from '../../shared/command-table.js';
 import { keyHashSlot } from '../../shared/crc16.js';
@@ -240,29 +240,8 @@ const out = new ReplyWriter(16 * 1024);
 /** One options object, refilled per run (runs never overlap in a shard). */
 const runOptions: RunOptions = { readOnly: false, writesDenied: false, clientResp3: false, name: '' };
 
-/**
- * The SHA1 argument as a string, reusing the string made for the same bytes recently: a 40-character
- * string made and hashed anew for every run showed in profiles; a reused one keeps its cached hash.
- */
-const recentShas: string[] = [];
-const RECENT_SHAS = 8;
-
-function internedSha(a: Args): string {
-  const start = a.starts[3];
-  const n = a.ends[3] - start;
-  const b = a.bytes;
-  for (let i = 0; i < recentShas.length; i++) {
-    const s = recentShas[i];
-    if (s.length !== n) continue;
-    let k = 0;
-    while (k < n && b[start + k] === s.charCodeAt(k)) k++;
-    if (k === n) return s;
-  }
-  const s = a.str(3);
-  if (recentShas.length === RECENT_SHAS) recentShas.pop();
-  recentShas.unshift(s);
-  return s;
-}
+/** SHA1 arguments as strings, the same string for the same bytes (see RecentStrings). */
+const recentShas = new RecentStrings(8);
 
 function shardOf(ctx: ExecContext): Shard {
   return ctx.shard as Shard;
@@ -285,7 +264,7 @@ register('__script', (ctx) => {
     return;
   }
   // "@name" runs a loaded function (FCALL); anything else is a script's SHA1 (EVAL).
-  const sha = internedSha(a);
+  const sha = recentShas.get(a.bytes, a.starts[3], a.ends[3]);
   const isFunction = sha.startsWith('@');
   if (!isFunction && !engine.has(sha)) {
     if (a.len(4) === 0) {
