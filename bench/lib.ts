@@ -390,6 +390,47 @@ export function runnerCommandLine(): string {
   return ['node', script, ...process.argv.slice(2)].map(shellQuote).join(' ');
 }
 
+/** parseArgs options every runner takes (its USAGE says what --n and --timeout count there). */
+export const RUNNER_OPTIONS = {
+  n: { type: 'string' },
+  shards: { type: 'string' },
+  timeout: { type: 'string' },
+  out: { type: 'string' },
+  ferrous: { type: 'string' },
+  quick: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** A progress line: stderr, as stdout carries the report. */
+export function progress(msg: string): void {
+  process.stderr.write(`${msg}\n`);
+}
+
+/** Print the markdown report to stdout and write it to `out` ('' skips the file). */
+export function writeReport(md: string, out: string): void {
+  process.stdout.write(`\n${md}`);
+  if (out !== '') {
+    fs.writeFileSync(out, md);
+    progress(`(written to ${path.relative(process.cwd(), out) || out})`);
+  }
+}
+
+/**
+ * A runner's top level: run `main`, then exit 0 (after Ctrl-C / SIGTERM the cleanup handler owns the
+ * exit: it stops the servers first), or on an error print it, stop the servers and every child, exit 1.
+ */
+export async function runMain(main: () => Promise<void>, stopServers: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+    if (!runState.shuttingDown) process.exit(0);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\nstopping servers…\n`);
+    await stopServers().catch(() => undefined);
+    killAllChildrenSync();
+    process.exit(1);
+  }
+}
+
 /** Install Ctrl-C / SIGTERM / uncaught-error handlers that run `cleanup` once, then exit. */
 export function installCleanup(cleanup: () => Promise<void>): void {
   let running = false;

@@ -11,25 +11,27 @@
  * are threads of the one node process, so this is that process's RSS). Targets run one at a time so
  * they do not compete for CPU or memory.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   BENCH_DIR,
   PERSISTENCE_OFF,
+  RUNNER_OPTIONS,
   ServerProcess,
   cliValue,
   environmentLines,
   fmtInt,
   fmtRatio,
   installCleanup,
-  killAllChildrenSync,
   markdownTable,
+  progress,
+  runMain,
   runState,
   runTool,
   runnerCommandLine,
   sleep,
   treeRssKb,
+  writeReport,
   type TargetSpec,
 } from './lib.js';
 
@@ -57,7 +59,9 @@ interface Result {
 
 /** The server being measured (for cleanup on Ctrl-C / errors). */
 const live: { current: ServerProcess | null } = { current: null };
-const progress = (m: string) => process.stderr.write(`${m}\n`);
+const stopLive = async (): Promise<void> => {
+  await live.current?.stop();
+};
 const mb = (kb: number | undefined) => (kb === undefined ? '—' : (kb / 1024).toFixed(1));
 
 async function measure(spec: TargetSpec, keys: number, n: number, timeoutMs: number): Promise<Result> {
@@ -106,16 +110,7 @@ async function measure(spec: TargetSpec, keys: number, n: number, timeoutMs: num
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: {
-      keys: { type: 'string' },
-      n: { type: 'string' },
-      shards: { type: 'string' },
-      timeout: { type: 'string' },
-      out: { type: 'string' },
-      ferrous: { type: 'string' },
-      quick: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: { ...RUNNER_OPTIONS, keys: { type: 'string' } },
     strict: true,
   });
   if (values.help) {
@@ -133,9 +128,7 @@ async function main(): Promise<void> {
   const timeoutMs = (values.timeout !== undefined ? posInt(values.timeout, 'timeout') : 900) * 1000;
   const out = values.out ?? path.join(BENCH_DIR, 'last-memory.md');
 
-  installCleanup(async () => {
-    await live.current?.stop();
-  });
+  installCleanup(stopLive);
   const env = await environmentLines(values.ferrous !== undefined ? path.resolve(values.ferrous) : undefined);
   const cmdLine = runnerCommandLine();
   progress(cmdLine);
@@ -190,20 +183,7 @@ async function main(): Promise<void> {
     ...results.map((r) => `- ${r.spec.name}: \`${r.commandLine}\``),
     '',
   ].join('\n');
-  process.stdout.write(`\n${md}`);
-  if (out !== '') {
-    fs.writeFileSync(out, md);
-    progress(`(written to ${path.relative(process.cwd(), out) || out})`);
-  }
+  writeReport(md, out);
 }
 
-try {
-  await main();
-  // After Ctrl-C / SIGTERM the cleanup handler owns the exit (it stops the servers first).
-  if (!runState.shuttingDown) process.exit(0);
-} catch (err) {
-  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
-  await live.current?.stop().catch(() => undefined);
-  killAllChildrenSync();
-  process.exit(1);
-}
+await runMain(main, stopLive);

@@ -12,26 +12,28 @@
  * restarted (at most twice) and the run goes on. Progress goes to stderr, the report to stdout and to
  * bench/last-run.md.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TESTS, caseByName, rowLabel, type BenchCase } from './cases.js';
 import {
   BENCH_DIR,
   PERSISTENCE_OFF,
+  RUNNER_OPTIONS,
   ServerProcess,
   cliValue,
   environmentLines,
   fmtInt,
   fmtRatio,
   installCleanup,
-  killAllChildrenSync,
   markdownTable,
   median,
+  progress,
+  runMain,
   runState,
   runTool,
   runnerCommandLine,
   shellQuote,
+  writeReport,
   type TargetSpec,
 } from './lib.js';
 
@@ -68,19 +70,13 @@ interface Options {
 function parseOptions(): Options {
   const { values } = parseArgs({
     options: {
+      ...RUNNER_OPTIONS,
       tests: { type: 'string' },
-      n: { type: 'string' },
       rounds: { type: 'string' },
       pipelines: { type: 'string' },
-      shards: { type: 'string' },
       clients: { type: 'string' },
       appendonly: { type: 'string' },
-      timeout: { type: 'string' },
       warmup: { type: 'string' },
-      out: { type: 'string' },
-      ferrous: { type: 'string' },
-      quick: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
@@ -131,10 +127,6 @@ interface Cell {
 }
 
 const MAX_RESTARTS = 2;
-
-function progress(msg: string): void {
-  process.stderr.write(`${msg}\n`);
-}
 
 /** Parse redis-benchmark --csv output (progress lines, warnings and errors may be interleaved). */
 export function parseCsv(stdout: string): Map<string, number> {
@@ -419,22 +411,9 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
 
-  process.stdout.write(`\n${md}`);
-  if (opts.out !== '') {
-    fs.writeFileSync(opts.out, md);
-    progress(`(written to ${path.relative(process.cwd(), opts.out) || opts.out})`);
-  }
+  writeReport(md, opts.out);
   progress('stopping servers…');
   await cleanup();
 }
 
-try {
-  await main();
-  // After Ctrl-C / SIGTERM the cleanup handler owns the exit (it stops the servers first).
-  if (!runState.shuttingDown) process.exit(0);
-} catch (err) {
-  process.stderr.write(`${(err as Error).stack ?? String(err)}\nstopping servers…\n`);
-  await stopAll().catch(() => undefined);
-  killAllChildrenSync();
-  process.exit(1);
-}
+await runMain(main, () => stopAll());

@@ -1,7 +1,7 @@
 /**
- * Live iterators behind SCAN / HSCAN / SSCAN cursors, shared by the families (one id space per shard
- * thread). A cursor id names a live Map iterator together with the object it walks (a Database for
- * SCAN, a collection for HSCAN/SSCAN), so every element present for the whole scan is returned
+ * Live iterators behind SCAN / HSCAN / SSCAN / ZSCAN cursors, shared by the families (one id space per
+ * shard thread). A cursor id names a live Map iterator together with the object it walks (a Database
+ * for SCAN, a collection for HSCAN/SSCAN/ZSCAN), so every element present for the whole scan is returned
  * exactly once whatever changes meanwhile. At most 1024 are kept, least recently used evicted; an
  * unknown id (evicted, invented, or for another object) makes the caller restart its walk, which can
  * repeat elements but never miss one.
@@ -39,7 +39,7 @@ export function saveCursor(owner: object, it: Iterator<string>): number {
   return id;
 }
 
-// ------------------------------------------------------------------------------------ HSCAN / SSCAN args
+// ------------------------------------------------------------------------------------ HSCAN / SSCAN / ZSCAN cursor
 
 /**
  * A shard-local cursor from the client's text (numbers.ts's parseScanCursor rules), or null when
@@ -49,10 +49,4 @@ export function parseScanCursor(s: string): number | null {
   const c = parseCursorText(s);
   if (c === null) return null;
   return c > 9007199254740991n ? -1 : Number(c);
-}
-
-export interface ScanOptions {
-  count: number;
-  /** null = match everything. */
-  pattern: string | null;
 }

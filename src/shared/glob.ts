@@ -43,6 +43,27 @@ function schar(c: number): number {
   return c >= 128 ? c - 256 : c;
 }
 
+/**
+ * A `[from-to]` class range test: reversed bounds are swapped, and bounds and byte compare as signed C
+ * chars (folded to lower case in nocase mode).
+ */
+function inClassRange(from: number, to: number, c: number, nocase: boolean): boolean {
+  let start = schar(from);
+  let end = schar(to);
+  let cc = schar(c);
+  if (start > end) {
+    const tmp = start;
+    start = end;
+    end = tmp;
+  }
+  if (nocase) {
+    start = lower(start);
+    end = lower(end);
+    cc = lower(cc);
+  }
+  return cc >= start && cc <= end;
+}
+
 function matchBytes(
   p: Uint8Array,
   pi: number,
@@ -91,21 +112,8 @@ function matchBytes(
           pi--;
           break;
         } else if (left >= 3 && p[pi + 1] === DASH) {
-          let start = schar(c0);
-          let end = schar(p[pi + 2]);
-          let cc = schar(c);
-          if (start > end) {
-            const tmp = start;
-            start = end;
-            end = tmp;
-          }
-          if (nocase) {
-            start = lower(start);
-            end = lower(end);
-            cc = lower(cc);
-          }
+          if (inClassRange(c0, p[pi + 2], c, nocase)) match = true;
           pi += 2;
-          if (cc >= start && cc <= end) match = true;
         } else if (nocase ? lower(c0) === lower(c) : c0 === c) {
           match = true;
         }
@@ -176,21 +184,8 @@ function matchString(
           pi--;
           break;
         } else if (left >= 3 && p.charCodeAt(pi + 1) === DASH) {
-          let start = schar(c0);
-          let end = schar(p.charCodeAt(pi + 2));
-          let cc = schar(c);
-          if (start > end) {
-            const tmp = start;
-            start = end;
-            end = tmp;
-          }
-          if (nocase) {
-            start = lower(start);
-            end = lower(end);
-            cc = lower(cc);
-          }
+          if (inClassRange(c0, p.charCodeAt(pi + 2), c, nocase)) match = true;
           pi += 2;
-          if (cc >= start && cc <= end) match = true;
         } else if (nocase ? lower(c0) === lower(c) : c0 === c) {
           match = true;
         }

@@ -47,7 +47,7 @@ const cases: DiffCase[] = [
       c('RPUSH p a b c 1 2 3 c c'), c('LPOS p c'), c('LPOS p c RANK 2'), c('LPOS p c RANK -1'), c('LPOS p c RANK -2'), c('LPOS p c COUNT 0'), c('LPOS p c COUNT 2'), c('LPOS p c RANK -1 COUNT 2'),
       c('LPOS p c MAXLEN 2'), c('LPOS p c MAXLEN 3'), c('LPOS p c COUNT 0 MAXLEN 7'), c('LPOS p c RANK 0'), c('LPOS p c COUNT -1'), c('LPOS p c MAXLEN -1'), c('LPOS p c RANK x'), c('LPOS p c RANK'),
       c('LPOS p c FOO 1'), c('LPOS p c FIRST 1'), c('LPOS p zz'), c('LPOS p zz COUNT 0'), c('LPOS p c RANK 5 COUNT 0'), c('LPOS p c RANK 4 COUNT 0'), c('LPOS p c RANK 4'), c('LPOS p c RANK -9223372036854775808'),
-      c('LPOS p c RANK 9223372036854775807'), c('LPOS nokey a RANK 0'), c('LPOS nokey a COUNT 1'), c('LPOS p 1'), c('LPOS p c COUNT 1 COUNT 2'), c('LPOS p c RANK -3 MAXLEN 2'),
+      c('LPOS p c RANK 9223372036854775807'), c('LPOS nokey a RANK 0'), c('LPOS nokey a COUNT 1'), c('LPOS p 1'), c('LPOS p c COUNT 1 COUNT 2'), c('LPOS p c RANK -3 MAXLEN 2'), c('LPOS p c COUNT abc'), c('LPOS p c MAXLEN abc'), c('LPOS p c COUNT 99999999999999999999'),
     ],
   },
   {

@@ -9,7 +9,7 @@
 import { register, type ExecContext } from '../context.js';
 import { Err } from '../../protocol/reply-writer.js';
 import { NOTIFY_GENERIC, NOTIFY_STRING } from '../../shared/config.js';
-import { parseStrictInt64String, parseStrictIntString } from '../../shared/numbers.js';
+import { int64Arg, parseInt64, stringRangeIndex } from './int-args.js';
 
 const ERR_BIT_OFFSET = 'ERR bit offset is not an integer or out of range';
 const ERR_BIT_VALUE = 'ERR bit is not an integer or out of range';
@@ -24,26 +24,6 @@ const POPCOUNT = new Uint8Array(256);
 for (let i = 1; i < 256; i++) POPCOUNT[i] = (i & 1) + POPCOUNT[i >> 1];
 
 // ---------------------------------------------------------------------------------------------- helpers
-
-/** Redis string2ll over a whole argument: a number when safe, a bigint beyond 2^53, null when invalid. */
-function parseInt64(s: string): number | bigint | null {
-  const n = parseStrictIntString(s);
-  if (n !== null) return n;
-  return parseStrictInt64String(s);
-}
-
-/** getLongLongFromObjectOrReply: the value, or null after replying `err`. */
-function int64Arg(ctx: ExecContext, i: number, err: string = Err.notInteger): number | bigint | null {
-  const v = parseInt64(ctx.args.str(i));
-  if (v === null) ctx.reply.error(err);
-  return v;
-}
-
-/** Clamp an int64 into ±2^53: indexes beyond that behave the same against any real string length. */
-function clamp(v: number | bigint): number {
-  if (typeof v === 'number') return v;
-  return v < 0n ? -(2 ** 53) : 2 ** 53;
-}
 
 /**
  * Redis's getBitOffsetFromArgument: a bit offset, optionally "#n" (times `bits`) when `hash`; replies
@@ -173,13 +153,8 @@ register('bitcount', (ctx) => {
     return;
   }
   const total = isBit ? len * 8 : len;
-  let start = clamp(s0);
-  let end = clamp(e0);
-  if (start < 0) start = total + start;
-  if (end < 0) end = total + end;
-  if (start < 0) start = 0;
-  if (end < 0) end = 0;
-  if (end >= total) end = total - 1;
+  const start = stringRangeIndex(s0, total);
+  const end = Math.min(stringRangeIndex(e0, total), total - 1);
   if (start > end) {
     ctx.reply.int(0);
     return;
@@ -252,22 +227,16 @@ register('bitpos', (ctx) => {
       isBit = unitArg(ctx, 5);
       if (isBit < 0) return;
     }
-    let end: number;
+    let e0: number | bigint = isBit ? len * 8 + 7 : len - 1;
     if (argc >= 5) {
-      const e0 = int64Arg(ctx, 4);
-      if (e0 === null) return;
-      end = clamp(e0);
+      const e = int64Arg(ctx, 4);
+      if (e === null) return;
+      e0 = e;
       endGiven = true;
-    } else {
-      end = isBit ? len * 8 + 7 : len - 1;
     }
     const total = isBit ? len * 8 : len;
-    let start = clamp(s0);
-    if (start < 0) start = total + start;
-    if (end < 0) end = total + end;
-    if (start < 0) start = 0;
-    if (end < 0) end = 0;
-    if (end >= total) end = total - 1;
+    const start = stringRangeIndex(s0, total);
+    const end = Math.min(stringRangeIndex(e0, total), total - 1);
     if (start > end) {
       ctx.reply.int(-1);
       return;

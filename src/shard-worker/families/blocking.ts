@@ -6,10 +6,9 @@
 import { register, handlerAt, type ExecContext } from '../context.js';
 import { Args } from '../../shared/frame.js';
 import { Err } from '../../protocol/reply-writer.js';
-import { NOTIFY_GENERIC, NOTIFY_LIST } from '../../shared/config.js';
 import { commandByName } from '../../shared/command-table.js';
 import { parseLongDouble } from '../../shared/numbers.js';
-import { ListValue } from './lists.js';
+import { ListValue, afterRemove } from './lists.js';
 import { ZSet } from '../ds/zset.js';
 import type { Shard } from '../shard.js';
 
@@ -44,33 +43,46 @@ function runAs(ctx: ExecContext, name: string, argv: string[]): void {
   ctx.spec = saveSpec;
 }
 
-function blockingListPop(ctx: ExecContext, head: boolean): void {
+/**
+ * BLPOP / BRPOP / BZPOPMIN / BZPOPMAX: pop one element from the first existing key (WRONGTYPE when that
+ * key holds another type), from the front (head / lowest score) or the back. The timeout comes last.
+ */
+function blockingPop(ctx: ExecContext, type: typeof ListValue | typeof ZSet, front: boolean): void {
   const a = ctx.args;
   if (!timeoutOk(ctx, a.count - 1)) return;
   for (let i = 1; i < a.count - 1; i++) {
     const key = a.str(i);
     const v = ctx.db.get(key, ctx.now);
     if (v === undefined) continue;
-    if (!(v instanceof ListValue)) {
+    if (!(v instanceof type)) {
       ctx.reply.error(Err.wrongType);
       return;
     }
     const w = ctx.reply;
-    w.array(2);
+    if (v instanceof ListValue) {
+      w.array(2);
+      w.bulk(key);
+      w.bulk(front ? v.popHead() : v.popTail());
+      afterRemove(ctx, key, v, front ? 'lpop' : 'rpop');
+      return;
+    }
+    // [key, member, score]: ZPOPMIN/ZPOPMAX's [member, score] with the key in front.
+    w.array(3);
     w.bulk(key);
-    w.bulk(head ? v.popHead() : v.popTail());
-    const empty = v.length === 0;
-    if (empty) ctx.db.delete(key);
-    ctx.shard.keyModified(ctx.dbIndex, key);
-    ctx.shard.notify(NOTIFY_LIST, head ? 'lpop' : 'rpop', ctx.dbIndex, key);
-    if (empty) ctx.shard.notify(NOTIFY_GENERIC, 'del', ctx.dbIndex, key);
+    const at = w.pos;
+    runAs(ctx, front ? 'zpopmin' : 'zpopmax', [front ? 'ZPOPMIN' : 'ZPOPMAX', key]);
+    const hdr = w.buf.indexOf(10, at) + 1 - at; // drop ZPOPMIN's own "*2\r\n"
+    w.buf.copyWithin(at, at + hdr, w.pos);
+    w.pos -= hdr;
     return;
   }
   ctx.reply.nullArray();
 }
 
-register('blpop', (ctx) => blockingListPop(ctx, true));
-register('brpop', (ctx) => blockingListPop(ctx, false));
+register('blpop', (ctx) => blockingPop(ctx, ListValue, true));
+register('brpop', (ctx) => blockingPop(ctx, ListValue, false));
+register('bzpopmin', (ctx) => blockingPop(ctx, ZSet, true));
+register('bzpopmax', (ctx) => blockingPop(ctx, ZSet, false));
 
 register('blmove', (ctx) => {
   const a = ctx.args;
@@ -94,34 +106,6 @@ function mpop(ctx: ExecContext, name: string): void {
 
 register('blmpop', (ctx) => mpop(ctx, 'lmpop'));
 register('bzmpop', (ctx) => mpop(ctx, 'zmpop'));
-
-function blockingZPop(ctx: ExecContext, max: boolean): void {
-  const a = ctx.args;
-  if (!timeoutOk(ctx, a.count - 1)) return;
-  for (let i = 1; i < a.count - 1; i++) {
-    const key = a.str(i);
-    const v = ctx.db.get(key, ctx.now);
-    if (v === undefined) continue;
-    if (!(v instanceof ZSet)) {
-      ctx.reply.error(Err.wrongType);
-      return;
-    }
-    // [key, member, score]: ZPOPMIN/ZPOPMAX's [member, score] with the key in front.
-    const w = ctx.reply;
-    w.array(3);
-    w.bulk(key);
-    const at = w.pos;
-    runAs(ctx, max ? 'zpopmax' : 'zpopmin', [max ? 'ZPOPMAX' : 'ZPOPMIN', key]);
-    const hdr = w.buf.indexOf(10, at) + 1 - at; // drop ZPOPMIN's own "*2\r\n"
-    w.buf.copyWithin(at, at + hdr, w.pos);
-    w.pos -= hdr;
-    return;
-  }
-  ctx.reply.nullArray();
-}
-
-register('bzpopmin', (ctx) => blockingZPop(ctx, false));
-register('bzpopmax', (ctx) => blockingZPop(ctx, true));
 
 // __blockon / __blockoff db key…: keys whose writes this shard reports as ready events.
 register('__blockon', (ctx) => {

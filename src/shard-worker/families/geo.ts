@@ -11,6 +11,7 @@ import { Args } from '../../shared/frame.js';
 import { commandByName } from '../../shared/command-table.js';
 import { parseRedisDoubleBytes, parseStrictInt64String } from '../../shared/numbers.js';
 import { ZSet } from '../ds/zset.js';
+import { lookup } from './zsets.js';
 import type { SkipNode } from '../ds/skiplist.js';
 import {
   GEO_LAT_MAX,
@@ -34,14 +35,6 @@ const ERR_UNIT = 'ERR unsupported unit provided. please use M, KM, FT, MI';
 const ERR_MEMBER = 'ERR could not decode requested zset member';
 
 // ---------------------------------------------------------------------------------------------- helpers
-
-function lookup(ctx: ExecContext, key: string): ZSet | null | false {
-  const v = ctx.db.get(key, ctx.now);
-  if (v === undefined) return null;
-  if (v instanceof ZSet) return v;
-  ctx.reply.error(Err.wrongType);
-  return false;
-}
 
 /** getDoubleFromObjectOrReply; null after replying (msg defaults to "value is not a valid float"). */
 function doubleArg(ctx: ExecContext, i: number, msg: string = Err.notFloat): number | null {

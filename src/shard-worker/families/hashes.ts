@@ -3,15 +3,15 @@
  * while small, hashtable once big, converted one way with Redis's thresholds and at Redis's moments,
  * so OBJECT ENCODING and the field order of small hashes match Redis's.
  */
-import { removeMembers } from './collection-ops.js';
+import { beginScan, removeMembers, replyScanPage, scanHashtablePage } from './collection-ops.js';
 import { register, type ExecContext } from '../context.js';
 import { Err } from '../../protocol/reply-writer.js';
 import { NOTIFY_HASH } from '../../shared/config.js';
 import { registerCodec } from '../value-codec.js';
 import { HashValue } from '../ds/hash.js';
-import { hincrByFloat, parseStrictInt64String, parseStrictIntString } from '../../shared/numbers.js';
-import { globMatchString, isMatchAll } from '../../shared/glob.js';
-import { parseScanCursor, saveCursor, takeCursor, type ScanOptions } from '../scan-cursors.js';
+import { hincrByFloat } from '../../shared/numbers.js';
+import { parseBigInt64, randomCountArg } from './int-args.js';
+import { globMatchString } from '../../shared/glob.js';
 
 const LLONG_MAX = 9223372036854775807n;
 const LLONG_MIN = -9223372036854775808n;
@@ -19,7 +19,6 @@ const ERR_HASH_NOT_INT = 'ERR hash value is not an integer';
 const ERR_HASH_NOT_FLOAT = 'ERR hash value is not a float';
 const ERR_NAN_INF_ARG = 'ERR value is NaN or Infinity';
 const ERR_NAN_INF = 'ERR increment would produce NaN or Infinity';
-const ERR_LONG_RANGE = 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807';
 const ERR_RANGE = 'ERR value is out of range';
 export const HASH_TYPE_ID = 1;
 
@@ -172,15 +171,9 @@ register('hkeys', (ctx) => getAll(ctx, F_KEYS));
 register('hvals', (ctx) => getAll(ctx, F_VALS));
 register('hgetall', (ctx) => getAll(ctx, F_KEYS | F_VALS));
 
-/** string2ll of a stored value or argument as bigint, null when not an integer. */
-function asInt64(s: string): bigint | null {
-  const n = parseStrictIntString(s);
-  return n !== null ? BigInt(n) : parseStrictInt64String(s);
-}
-
 register('hincrby', (ctx) => {
   const a = ctx.args;
-  const incr = asInt64(a.str(3));
+  const incr = parseBigInt64(a.str(3));
   if (incr === null) {
     ctx.reply.error(Err.notInteger);
     return;
@@ -192,7 +185,7 @@ register('hincrby', (ctx) => {
   const cur = h.get(field);
   let value = 0n;
   if (cur !== undefined) {
-    const v = asInt64(cur);
+    const v = parseBigInt64(cur);
     if (v === null) {
       if (h.size() === 0) ctx.db.delete(key);
       ctx.reply.error(ERR_HASH_NOT_INT);
@@ -271,15 +264,8 @@ register('hrandfield', (ctx) => {
     else w.bulk(h.fieldAt(Math.floor(Math.random() * h.size())));
     return;
   }
-  const l = asInt64(a.str(2));
-  if (l === null) {
-    w.error(Err.notInteger);
-    return;
-  }
-  if (l < -LLONG_MAX) {
-    w.error(ERR_LONG_RANGE);
-    return;
-  }
+  const l = randomCountArg(ctx, 2);
+  if (l === null) return;
   let withValues = false;
   if (a.count === 4 && a.is(3, 'withvalues')) withValues = true;
   else if (a.count >= 4) {
@@ -323,61 +309,16 @@ register('hrandfield', (ctx) => {
 
 // ---------------------------------------------------------------------------------------------- HSCAN
 
-/**
- * The shared first half of HSCAN/SSCAN (Redis's scanGenericCommand argument handling after the key
- * lookup): COUNT and MATCH. Null after replying an error.
- */
-export function parseScanOptions(ctx: ExecContext, first: number): ScanOptions | null {
-  const a = ctx.args;
-  let count = 10;
-  let pattern: string | null = null;
-  for (let i = first; i < a.count; i += 2) {
-    const more = a.count - i;
-    if (a.is(i, 'count') && more >= 2) {
-      const n = asInt64(a.str(i + 1));
-      if (n === null) {
-        ctx.reply.error(Err.notInteger);
-        return null;
-      }
-      if (n < 1n) {
-        ctx.reply.error(Err.syntax);
-        return null;
-      }
-      count = n > 1000000000n ? 1000000000 : Number(n);
-    } else if (a.is(i, 'match') && more >= 2) {
-      const p = a.str(i + 1);
-      pattern = isMatchAll(p) ? null : p;
-    } else {
-      ctx.reply.error(Err.syntax);
-      return null;
-    }
-  }
-  return { count, pattern };
-}
-
-/** The empty scan reply: cursor 0, no elements. */
-export function replyEmptyScan(ctx: ExecContext): void {
-  ctx.reply.array(2);
-  ctx.reply.bulk('0');
-  ctx.reply.array(0);
+/** A field's value for HSCAN on the hashtable encoding. */
+function hashtableValue(h: HashValue, field: string): string {
+  return h.ht!.get(field)!;
 }
 
 register('hscan', (ctx) => {
-  const a = ctx.args;
-  const cursor = parseScanCursor(a.str(2));
-  if (cursor === null) {
-    ctx.reply.error('ERR invalid cursor');
-    return;
-  }
-  const h = lookupHash(ctx, a.str(1));
-  if (h === null) return;
-  if (h === undefined) {
-    replyEmptyScan(ctx);
-    return;
-  }
-  const opts = parseScanOptions(ctx, 3);
-  if (opts === null) return;
-  const pat = opts.pattern;
+  const scan = beginScan(ctx, HashValue);
+  if (scan === null) return;
+  const h = scan.coll;
+  const pat = scan.pattern;
   const out: string[] = [];
   let next = 0;
   if (h.lp !== null) {
@@ -386,24 +327,6 @@ register('hscan', (ctx) => {
       if (pat !== null && !globMatchString(pat, lp[i], false)) continue;
       out.push(lp[i], lp[i + 1]);
     }
-  } else {
-    const ht = h.ht!;
-    const it = takeCursor(cursor, h) ?? ht.index.keys();
-    let finished = false;
-    for (let examined = 0; examined < opts.count; examined++) {
-      const r = it.next();
-      if (r.done) {
-        finished = true;
-        break;
-      }
-      const f = r.value;
-      if (pat !== null && !globMatchString(pat, f, false)) continue;
-      out.push(f, ht.get(f)!);
-    }
-    if (!finished) next = saveCursor(h, it);
-  }
-  const w = ctx.reply;
-  w.array(2);
-  w.bulk(String(next));
-  w.bulkArray(out);
+  } else next = scanHashtablePage(scan, h.ht!.index, out, hashtableValue);
+  replyScanPage(ctx, next, out);
 });

@@ -17,7 +17,7 @@ import { NOTIFY_GENERIC, NOTIFY_LIST } from '../../shared/config.js';
 import type { Collection, Value } from '../keyspace.js';
 import { StringDeque } from '../ds/string-deque.js';
 import { registerCodec } from '../value-codec.js';
-import { parseStrictInt64String, parseStrictIntString } from '../../shared/numbers.js';
+import { BEYOND_SAFE, longArg, longArgAtLeast } from './int-args.js';
 
 const ERR_POSITIVE = 'ERR value is out of range, must be positive';
 const ERR_OUT_OF_RANGE = 'ERR index out of range';
@@ -27,9 +27,6 @@ const ERR_COUNT_NEGATIVE = "ERR COUNT can't be negative";
 const ERR_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
 const ERR_NUMKEYS = 'ERR numkeys should be greater than 0';
 const ERR_COUNT_POSITIVE = 'ERR count should be greater than 0';
-
-/** Stand-in for int64 values beyond ±2^53: against any real list length they behave the same. */
-const BIG = 2 ** 53;
 
 /** The list value. */
 export class ListValue extends StringDeque implements Collection {
@@ -88,22 +85,6 @@ registerCodec({
 
 // ---------------------------------------------------------------------------------------------- helpers
 
-/**
- * Redis's getLongFromObjectOrReply: an int64 argument, clamped to ±2^53 (indices and counts beyond
- * that act alike against any list), or null after replying `msg` (default "not an integer").
- */
-function longArg(ctx: ExecContext, i: number, msg: string = Err.notInteger): number | null {
-  const s = ctx.args.str(i);
-  const n = parseStrictIntString(s);
-  if (n !== null) return n;
-  const b = parseStrictInt64String(s);
-  if (b === null) {
-    ctx.reply.error(msg);
-    return null;
-  }
-  return b < 0n ? -BIG : BIG;
-}
-
 /** A list at `key`, undefined when missing, or null after replying WRONGTYPE. */
 function listAt(ctx: ExecContext, key: string): ListValue | undefined | null {
   const v: Value | undefined = ctx.db.get(key, ctx.now);
@@ -120,8 +101,8 @@ function whereArg(ctx: ExecContext, i: number): boolean | null {
   return null;
 }
 
-/** After elements were removed: delete the key when the list is empty; record the change. */
-function afterRemove(ctx: ExecContext, key: string, l: ListValue, event: string): void {
+/** After elements were removed: delete the key when the list is empty; record the change (also BLPOP/BRPOP's). */
+export function afterRemove(ctx: ExecContext, key: string, l: ListValue, event: string): void {
   const empty = l.length === 0;
   if (empty) ctx.db.delete(key);
   ctx.shard.keyModified(ctx.dbIndex, key);
@@ -198,12 +179,8 @@ function pop(ctx: ExecContext, head: boolean): void {
   const hasCount = a.count === 3;
   let count = 0;
   if (hasCount) {
-    const c = longArg(ctx, 2, ERR_POSITIVE);
+    const c = longArgAtLeast(ctx, 2, 0, ERR_POSITIVE);
     if (c === null) return;
-    if (c < 0) {
-      w.error(ERR_POSITIVE);
-      return;
-    }
     count = c;
   }
   const key = a.str(1);
@@ -299,21 +276,13 @@ register('lpos', (ctx) => {
       rankIsMin = a.str(j) === '-9223372036854775808';
     } else if (a.is(j, 'count') && moreArgs > 0) {
       j++;
-      const c = longArg(ctx, j);
+      const c = longArgAtLeast(ctx, j, 0, ERR_COUNT_NEGATIVE);
       if (c === null) return;
-      if (c < 0) {
-        w.error(ERR_COUNT_NEGATIVE);
-        return;
-      }
       count = c;
     } else if (a.is(j, 'maxlen') && moreArgs > 0) {
       j++;
-      const m = longArg(ctx, j);
+      const m = longArgAtLeast(ctx, j, 0, ERR_MAXLEN_NEGATIVE);
       if (m === null) return;
-      if (m < 0) {
-        w.error(ERR_MAXLEN_NEGATIVE);
-        return;
-      }
       maxlen = m;
     } else {
       w.error(Err.syntax);
@@ -324,7 +293,7 @@ register('lpos', (ctx) => {
   if (rank < 0) {
     fromTail = true;
     // Redis negates a C long: LONG_MIN stays negative, so then every match qualifies.
-    rank = rankIsMin ? -BIG : -rank;
+    rank = rankIsMin ? -BEYOND_SAFE : -rank;
   }
   const l = listAt(ctx, a.str(1));
   if (l === null) return;
@@ -502,12 +471,8 @@ register('rpoplpush', (ctx) => lmove(ctx, false, true));
 register('lmpop', (ctx) => {
   const a = ctx.args;
   const w = ctx.reply;
-  const numkeys = longArg(ctx, 1, ERR_NUMKEYS);
+  const numkeys = longArgAtLeast(ctx, 1, 1, ERR_NUMKEYS);
   if (numkeys === null) return;
-  if (numkeys < 1) {
-    w.error(ERR_NUMKEYS);
-    return;
-  }
   const whereIdx = 1 + numkeys + 1;
   if (whereIdx >= a.count) {
     w.error(Err.syntax);
@@ -520,12 +485,8 @@ register('lmpop', (ctx) => {
     const moreArgs = a.count - 1 - j;
     if (count === -1 && a.is(j, 'count') && moreArgs > 0) {
       j++;
-      const c = longArg(ctx, j, ERR_COUNT_POSITIVE);
+      const c = longArgAtLeast(ctx, j, 1, ERR_COUNT_POSITIVE);
       if (c === null) return;
-      if (c < 1) {
-        w.error(ERR_COUNT_POSITIVE);
-        return;
-      }
       count = c;
     } else {
       w.error(Err.syntax);

@@ -3,19 +3,16 @@
  * every member is an integer and there are at most set-max-intset-entries of them, hashtable
  * otherwise (one-way), so OBJECT ENCODING and the sorted order of intsets match Redis's.
  */
-import { removeMembers } from './collection-ops.js';
+import { beginScan, removeMembers, replyScanPage, scanHashtablePage } from './collection-ops.js';
 import { register, type ExecContext } from '../context.js';
 import { Err } from '../../protocol/reply-writer.js';
 import { NOTIFY_GENERIC, NOTIFY_SET } from '../../shared/config.js';
 import { registerCodec } from '../value-codec.js';
 import { SetValue } from '../ds/set.js';
-import { parseStrictInt64String, parseStrictIntString } from '../../shared/numbers.js';
+import { parseBigInt64, randomCountArg } from './int-args.js';
 import { globMatchString } from '../../shared/glob.js';
-import { parseScanCursor, saveCursor, takeCursor } from '../scan-cursors.js';
-import { parseScanOptions, randomDistinct, replyEmptyScan } from './hashes.js';
+import { randomDistinct } from './hashes.js';
 
-const LLONG_MAX = 9223372036854775807n;
-const ERR_LONG_RANGE = 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807';
 const ERR_POSITIVE = 'ERR value is out of range, must be positive';
 export const SET_TYPE_ID = 2;
 
@@ -25,11 +22,6 @@ registerCodec({
   encode: (v) => (v as SetValue).encode(),
   decode: (b) => SetValue.decode(b),
 });
-
-function asInt64(s: string): bigint | null {
-  const n = parseStrictIntString(s);
-  return n !== null ? BigInt(n) : parseStrictInt64String(s);
-}
 
 /** The set at `key`, undefined when missing, null after replying WRONGTYPE. */
 function lookupSet(ctx: ExecContext, key: string): SetValue | undefined | null {
@@ -132,7 +124,7 @@ register('spop', (ctx) => {
     w.bulk(m);
     return;
   }
-  const l = asInt64(a.str(2));
+  const l = parseBigInt64(a.str(2));
   if (l === null || l < 0n) {
     w.error(ERR_POSITIVE);
     return;
@@ -177,15 +169,8 @@ register('srandmember', (ctx) => {
     else w.bulk(s.at(Math.floor(Math.random() * s.size())));
     return;
   }
-  const l = asInt64(a.str(2));
-  if (l === null) {
-    w.error(Err.notInteger);
-    return;
-  }
-  if (l < -LLONG_MAX) {
-    w.error(ERR_LONG_RANGE);
-    return;
-  }
+  const l = randomCountArg(ctx, 2);
+  if (l === null) return;
   const s = lookupSet(ctx, a.str(1));
   if (s === null) return;
   if (s === undefined || l === 0n) {
@@ -365,7 +350,7 @@ register('sdiffstore', (ctx) => sunionDiffGeneric(ctx, 2, ctx.args.count, ctx.ar
 
 register('sintercard', (ctx) => {
   const a = ctx.args;
-  const nk = asInt64(a.str(1));
+  const nk = parseBigInt64(a.str(1));
   if (nk === null || nk < 1n) {
     ctx.reply.error('ERR numkeys should be greater than 0');
     return;
@@ -379,7 +364,7 @@ register('sintercard', (ctx) => {
   for (let i = 2 + numkeys; i < a.count; i++) {
     const more = a.count - i;
     if (a.is(i, 'limit') && more >= 2) {
-      const l = asInt64(a.str(i + 1));
+      const l = parseBigInt64(a.str(i + 1));
       if (l === null || l < 0n) {
         ctx.reply.error("ERR LIMIT can't be negative");
         return;
@@ -403,21 +388,10 @@ register('sintercard', (ctx) => {
 // ---------------------------------------------------------------------------------------------- SSCAN
 
 register('sscan', (ctx) => {
-  const a = ctx.args;
-  const cursor = parseScanCursor(a.str(2));
-  if (cursor === null) {
-    ctx.reply.error('ERR invalid cursor');
-    return;
-  }
-  const s = lookupSet(ctx, a.str(1));
-  if (s === null) return;
-  if (s === undefined) {
-    replyEmptyScan(ctx);
-    return;
-  }
-  const opts = parseScanOptions(ctx, 3);
-  if (opts === null) return;
-  const pat = opts.pattern;
+  const scan = beginScan(ctx, SetValue);
+  if (scan === null) return;
+  const s = scan.coll;
+  const pat = scan.pattern;
   const out: string[] = [];
   let next = 0;
   if (s.ints !== null) {
@@ -425,21 +399,6 @@ register('sscan', (ctx) => {
       const m = s.at(i);
       if (pat === null || globMatchString(pat, m, false)) out.push(m);
     }
-  } else {
-    const it = takeCursor(cursor, s) ?? s.ht!.index.keys();
-    let finished = false;
-    for (let examined = 0; examined < opts.count; examined++) {
-      const r = it.next();
-      if (r.done) {
-        finished = true;
-        break;
-      }
-      if (pat === null || globMatchString(pat, r.value, false)) out.push(r.value);
-    }
-    if (!finished) next = saveCursor(s, it);
-  }
-  const w = ctx.reply;
-  w.array(2);
-  w.bulk(String(next));
-  w.bulkArray(out);
+  } else next = scanHashtablePage(scan, s.ht!.index, out, null);
+  replyScanPage(ctx, next, out);
 });

@@ -17,6 +17,7 @@ import {
   parseStrictInt64String,
   parseStrictIntString,
 } from '../../shared/numbers.js';
+import { clampInt64, int64Arg, stringRangeIndex } from './int-args.js';
 
 const LLONG_MAX = 9223372036854775807n;
 const LLONG_MIN = -9223372036854775808n;
@@ -142,6 +143,15 @@ function replyGet(ctx: ExecContext, key: string): boolean {
   return true;
 }
 
+/** The string at `key` for GETEX / GETDEL, or null after replying nil (missing) or WRONGTYPE. */
+function existingString(ctx: ExecContext, key: string): string | null {
+  const v = ctx.db.get(key, ctx.now);
+  if (v === undefined) ctx.reply.nullBulk();
+  else if (typeof v === 'string') return v;
+  else ctx.reply.error(Err.wrongType);
+  return null;
+}
+
 register('get', (ctx) => {
   const v = ctx.db.get(ctx.args.str(1), ctx.now);
   if (v === undefined) ctx.reply.nullBulk();
@@ -217,15 +227,8 @@ register('getex', (ctx) => {
   const expireArg = optExpireArg;
   const key = ctx.args.str(1);
   const db = ctx.db;
-  const v = db.get(key, ctx.now);
-  if (v === undefined) {
-    ctx.reply.nullBulk();
-    return;
-  }
-  if (typeof v !== 'string') {
-    ctx.reply.error(Err.wrongType);
-    return;
-  }
+  const v = existingString(ctx, key);
+  if (v === null) return;
   let when = 0;
   if (expireArg >= 0) {
     when = expireArgMs(ctx, expireArg, (flags & (F_EX | F_EXAT)) !== 0, (flags & (F_EX | F_PX)) !== 0);
@@ -251,15 +254,8 @@ register('getex', (ctx) => {
 
 register('getdel', (ctx) => {
   const key = ctx.args.str(1);
-  const v = ctx.db.get(key, ctx.now);
-  if (v === undefined) {
-    ctx.reply.nullBulk();
-    return;
-  }
-  if (typeof v !== 'string') {
-    ctx.reply.error(Err.wrongType);
-    return;
-  }
+  const v = existingString(ctx, key);
+  if (v === null) return;
   ctx.reply.bulk(v);
   ctx.db.delete(key);
   ctx.shard.keyModified(ctx.dbIndex, key);
@@ -276,31 +272,19 @@ register('getset', (ctx) => {
 
 // ---------------------------------------------------------------------------------------------- MSET / MGET
 
-register('mset', (ctx) => {
+/** MSET / MSETNX (msetGenericCommand): with `nx`, nothing is set when any of the keys exists. */
+function msetGeneric(ctx: ExecContext, nx: boolean): void {
   const a = ctx.args;
   if (a.count % 2 === 0) {
     ctx.reply.error(Err.wrongArity(ctx.spec.name));
     return;
   }
-  for (let j = 1; j < a.count; j += 2) {
-    const key = a.str(j);
-    ctx.db.set(key, a.str(j + 1));
-    ctx.shard.keyModified(ctx.dbIndex, key);
-    ctx.shard.notify(NOTIFY_STRING, 'set', ctx.dbIndex, key);
-  }
-  ctx.reply.ok();
-});
-
-register('msetnx', (ctx) => {
-  const a = ctx.args;
-  if (a.count % 2 === 0) {
-    ctx.reply.error(Err.wrongArity(ctx.spec.name));
-    return;
-  }
-  for (let j = 1; j < a.count; j += 2) {
-    if (ctx.db.get(a.str(j), ctx.now) !== undefined) {
-      ctx.reply.int(0);
-      return;
+  if (nx) {
+    for (let j = 1; j < a.count; j += 2) {
+      if (ctx.db.get(a.str(j), ctx.now) !== undefined) {
+        ctx.reply.int(0);
+        return;
+      }
     }
   }
   for (let j = 1; j < a.count; j += 2) {
@@ -309,8 +293,12 @@ register('msetnx', (ctx) => {
     ctx.shard.keyModified(ctx.dbIndex, key);
     ctx.shard.notify(NOTIFY_STRING, 'set', ctx.dbIndex, key);
   }
-  ctx.reply.int(1);
-});
+  if (nx) ctx.reply.int(1);
+  else ctx.reply.ok();
+}
+
+register('mset', (ctx) => msetGeneric(ctx, false));
+register('msetnx', (ctx) => msetGeneric(ctx, true));
 
 register('mget', (ctx) => {
   const a = ctx.args;
@@ -450,22 +438,6 @@ register('strlen', (ctx) => {
   else ctx.reply.error(Err.wrongType);
 });
 
-/** A signed 64-bit integer argument; beyond the safe range, a bigint. null after replying an error. */
-function int64Arg(ctx: ExecContext, i: number): number | bigint | null {
-  const s = ctx.args.str(i);
-  const n = parseStrictIntString(s);
-  if (n !== null) return n;
-  const b = parseStrictInt64String(s);
-  if (b === null) ctx.reply.error(Err.notInteger);
-  return b;
-}
-
-/** Clamp an int64 into ±2^53: indexes beyond that behave the same against any real string length. */
-function clampIndex(v: number | bigint): number {
-  if (typeof v === 'number') return v;
-  return v < 0n ? -(2 ** 53) : 2 ** 53;
-}
-
 function getrange(ctx: ExecContext): void {
   const s0 = int64Arg(ctx, 2);
   if (s0 === null) return;
@@ -487,13 +459,8 @@ function getrange(ctx: ExecContext): void {
     return;
   }
   const len = v.length;
-  let start = clampIndex(s0);
-  let end = clampIndex(e0);
-  if (start < 0) start = len + start;
-  if (end < 0) end = len + end;
-  if (start < 0) start = 0;
-  if (end < 0) end = 0;
-  if (end >= len) end = len - 1;
+  const start = stringRangeIndex(s0, len);
+  const end = Math.min(stringRangeIndex(e0, len), len - 1);
   if (start > end || len === 0) w.bulk('');
   else w.bulk(start === 0 && end === len - 1 ? v : v.slice(start, end + 1));
 }
@@ -560,7 +527,7 @@ register('lcs', (ctx) => {
     else if (a.is(j, 'minmatchlen') && moreArgs > 0) {
       const m = int64Arg(ctx, j + 1);
       if (m === null) return;
-      minMatchLen = m < 0 ? 0 : clampIndex(m);
+      minMatchLen = m < 0 ? 0 : clampInt64(m);
       j++;
     } else {
       w.error(Err.syntax);

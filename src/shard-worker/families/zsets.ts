@@ -14,9 +14,10 @@ import type { Value } from '../keyspace.js';
 import { ZSet, type LexBound, type ScoreRange } from '../ds/zset.js';
 import type { SkipNode } from '../ds/skiplist.js';
 import { registerCodec } from '../value-codec.js';
-import { parseScanCursor } from '../scan-cursors.js';
-import { formatDouble17g, parseRedisDouble, parseRedisDoubleBytes, parseStrictInt64String, parseStrictIntString } from '../../shared/numbers.js';
-import { globMatchString, isMatchAll } from '../../shared/glob.js';
+import { beginScan, replyScanPage, scanHashtablePage } from './collection-ops.js';
+import { formatDouble17g, parseRedisDouble, parseRedisDoubleBytes } from '../../shared/numbers.js';
+import { longArg, longArgAtLeast, randomCountArg } from './int-args.js';
+import { globMatchString } from '../../shared/glob.js';
 
 const ERR_XX_NX = 'ERR XX and NX options at the same time are not compatible';
 const ERR_GT_LT_NX = 'ERR GT, LT, and/or NX options at the same time are not compatible';
@@ -32,31 +33,17 @@ const ERR_LIMIT_NEG = "ERR LIMIT can't be negative";
 const ERR_NUMKEYS = 'ERR numkeys should be greater than 0';
 const ERR_COUNT = 'ERR count should be greater than 0';
 const ERR_RANGE = 'ERR value is out of range';
-const ERR_RANDMEMBER_RANGE = 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807';
 const LONG_MAX = 9223372036854775807n;
 
 // ---------------------------------------------------------------------------------------------- helpers
 
-/** The zset at `key`: the value, null when missing, false after replying WRONGTYPE. */
-function lookup(ctx: ExecContext, key: string): ZSet | null | false {
+/** The zset at `key`: the value, null when missing, false after replying WRONGTYPE (also GEO*'s). */
+export function lookup(ctx: ExecContext, key: string): ZSet | null | false {
   const v = ctx.db.get(key, ctx.now);
   if (v === undefined) return null;
   if (v instanceof ZSet) return v;
   ctx.reply.error(Err.wrongType);
   return false;
-}
-
-/** getLongFromObjectOrReply: an int64 argument (as a double: ranks clamp anyway), or null after replying. */
-function longArg(ctx: ExecContext, i: number, msg: string = Err.notInteger): number | null {
-  const s = ctx.args.str(i);
-  const n = parseStrictIntString(s);
-  if (n !== null) return n;
-  const b = parseStrictInt64String(s);
-  if (b === null) {
-    ctx.reply.error(msg);
-    return null;
-  }
-  return Number(b);
 }
 
 /** getDoubleFromObject: strict (string2d) score argument. */
@@ -118,6 +105,40 @@ function parseLexItem(s: string, out: LexBound): boolean {
 
 function parseLexRange(minS: string, maxS: string): boolean {
   return parseLexItem(minS, lexMin) && parseLexItem(maxS, lexMax);
+}
+
+/** How a range command reads its bounds (Auto: ZRANGE's BYSCORE / BYLEX options decide, else Rank). */
+const enum RT {
+  Auto = 0,
+  Rank = 1,
+  Score = 2,
+  Lex = 3,
+}
+
+/**
+ * The BYSCORE (RT.Score) or BYLEX (RT.Lex) bounds in arguments `minIdx` and `maxIdx`, parsed into
+ * `range` or `lexMin`/`lexMax`; false after replying the error.
+ */
+function parseRangeArgs(ctx: ExecContext, rangetype: RT, minIdx: number, maxIdx: number): boolean {
+  const a = ctx.args;
+  if (rangetype === RT.Score) {
+    if (parseScoreRange(a.str(minIdx), a.str(maxIdx))) return true;
+    ctx.reply.error(ERR_MINMAX_FLOAT);
+  } else {
+    if (parseLexRange(a.str(minIdx), a.str(maxIdx))) return true;
+    ctx.reply.error(ERR_MINMAX_LEX);
+  }
+  return false;
+}
+
+/** The first rank of `z` inside the bounds parseRangeArgs parsed last. */
+function rangeStart(z: ZSet, rangetype: RT): number {
+  return rangetype === RT.Score ? z.scoreStart(range) : z.lexStart(lexMin);
+}
+
+/** One past the last rank of `z` inside the bounds parseRangeArgs parsed last. */
+function rangeEnd(z: ZSet, rangetype: RT): number {
+  return rangetype === RT.Score ? z.scoreEnd(range) : z.lexEnd(lexMax);
 }
 
 /** Store `z` at `dst` (or delete dst when the result is empty), replying the size like Redis's STORE forms. */
@@ -342,46 +363,25 @@ function zrankGeneric(ctx: ExecContext, reverse: boolean): void {
 register('zrank', (ctx) => zrankGeneric(ctx, false));
 register('zrevrank', (ctx) => zrankGeneric(ctx, true));
 
-register('zcount', (ctx) => {
-  if (!parseScoreRange(ctx.args.str(2), ctx.args.str(3))) {
-    ctx.reply.error(ERR_MINMAX_FLOAT);
-    return;
-  }
+/** ZCOUNT / ZLEXCOUNT: the number of members within the bounds. */
+function zcountGeneric(ctx: ExecContext, rangetype: RT): void {
+  if (!parseRangeArgs(ctx, rangetype, 2, 3)) return;
   const z = lookup(ctx, ctx.args.str(1));
   if (z === false) return;
   if (z === null) {
     ctx.reply.int(0);
     return;
   }
-  const s = z.scoreStart(range);
-  const e = z.scoreEnd(range);
+  const s = rangeStart(z, rangetype);
+  const e = rangeEnd(z, rangetype);
   ctx.reply.int(e > s ? e - s : 0);
-});
+}
 
-register('zlexcount', (ctx) => {
-  if (!parseLexRange(ctx.args.str(2), ctx.args.str(3))) {
-    ctx.reply.error(ERR_MINMAX_LEX);
-    return;
-  }
-  const z = lookup(ctx, ctx.args.str(1));
-  if (z === false) return;
-  if (z === null) {
-    ctx.reply.int(0);
-    return;
-  }
-  const s = z.lexStart(lexMin);
-  const e = z.lexEnd(lexMax);
-  ctx.reply.int(e > s ? e - s : 0);
-});
+register('zcount', (ctx) => zcountGeneric(ctx, RT.Score));
+register('zlexcount', (ctx) => zcountGeneric(ctx, RT.Lex));
 
 // ---------------------------------------------------------------------------------------------- ZRANGE family
 
-const enum RT {
-  Auto = 0,
-  Rank = 1,
-  Score = 2,
-  Lex = 3,
-}
 const enum Dir {
   Auto = 0,
   Fwd = 1,
@@ -489,15 +489,7 @@ function zrangeGeneric(ctx: ExecContext, argStart: number, store: boolean, range
     if (e === null) return;
     start = s;
     end = e;
-  } else if (rangetype === RT.Score) {
-    if (!parseScoreRange(a.str(minidx), a.str(maxidx))) {
-      ctx.reply.error(ERR_MINMAX_FLOAT);
-      return;
-    }
-  } else if (!parseLexRange(a.str(minidx), a.str(maxidx))) {
-    ctx.reply.error(ERR_MINMAX_LEX);
-    return;
-  }
+  } else if (!parseRangeArgs(ctx, rangetype, minidx, maxidx)) return;
   const z = lookup(ctx, a.str(argStart));
   if (z === false) return;
   if (z === null) {
@@ -518,15 +510,8 @@ function zrangeGeneric(ctx: ExecContext, argStart: number, store: boolean, range
       first = reverse ? llen - 1 - start : start;
     }
   } else {
-    let s: number;
-    let e: number;
-    if (rangetype === RT.Score) {
-      s = z.scoreStart(range);
-      e = z.scoreEnd(range);
-    } else {
-      s = z.lexStart(lexMin);
-      e = z.lexEnd(lexMax);
-    }
+    const s = rangeStart(z, rangetype);
+    const e = rangeEnd(z, rangetype);
     if (e > s && offset >= 0 && !(offset > 0 && offset >= llen)) {
       const avail = e - s - offset;
       if (avail > 0) {
@@ -560,15 +545,7 @@ function zremrangeGeneric(ctx: ExecContext, rangetype: RT): void {
     if (e === null) return;
     start = s;
     end = e;
-  } else if (rangetype === RT.Score) {
-    if (!parseScoreRange(a.str(2), a.str(3))) {
-      ctx.reply.error(ERR_MINMAX_FLOAT);
-      return;
-    }
-  } else if (!parseLexRange(a.str(2), a.str(3))) {
-    ctx.reply.error(ERR_MINMAX_LEX);
-    return;
-  }
+  } else if (!parseRangeArgs(ctx, rangetype, 2, 3)) return;
   const key = a.str(1);
   const z = lookup(ctx, key);
   if (z === false) return;
@@ -587,13 +564,8 @@ function zremrangeGeneric(ctx: ExecContext, rangetype: RT): void {
     }
     if (end >= llen) end = llen - 1;
   } else {
-    if (rangetype === RT.Score) {
-      start = z.scoreStart(range);
-      end = z.scoreEnd(range) - 1;
-    } else {
-      start = z.lexStart(lexMin);
-      end = z.lexEnd(lexMax) - 1;
-    }
+    start = rangeStart(z, rangetype);
+    end = rangeEnd(z, rangetype) - 1;
     if (end < start) {
       ctx.reply.int(0);
       return;
@@ -687,12 +659,8 @@ function zpopMinMax(ctx: ExecContext, max: boolean): void {
   }
   let count = -1;
   if (argc === 3) {
-    const c = longArg(ctx, 2, ERR_POSITIVE);
+    const c = longArgAtLeast(ctx, 2, 0, ERR_POSITIVE);
     if (c === null) return;
-    if (c < 0) {
-      ctx.reply.error(ERR_POSITIVE);
-      return;
-    }
     count = c;
   }
   zpopGeneric(ctx, 1, 1, max, false, count, ctx.reply.resp3 && count !== -1, false);
@@ -703,12 +671,8 @@ register('zpopmax', (ctx) => zpopMinMax(ctx, true));
 
 register('zmpop', (ctx) => {
   const a = ctx.args;
-  const numkeys = longArg(ctx, 1, ERR_NUMKEYS);
+  const numkeys = longArgAtLeast(ctx, 1, 1, ERR_NUMKEYS);
   if (numkeys === null) return;
-  if (numkeys < 1) {
-    ctx.reply.error(ERR_NUMKEYS);
-    return;
-  }
   const whereIdx = 1 + numkeys + 1;
   if (whereIdx >= a.count) {
     ctx.reply.error(Err.syntax);
@@ -726,12 +690,8 @@ register('zmpop', (ctx) => {
     const more = a.count - 1 - j;
     if (count === -1 && a.is(j, 'count') && more) {
       j++;
-      const c = longArg(ctx, j, ERR_COUNT);
+      const c = longArgAtLeast(ctx, j, 1, ERR_COUNT);
       if (c === null) return;
-      if (c < 1) {
-        ctx.reply.error(ERR_COUNT);
-        return;
-      }
       count = c;
     } else {
       ctx.reply.error(Err.syntax);
@@ -867,12 +827,8 @@ function zsetOp(ctx: ExecContext, dst: string | null, numkeysIdx: number, op: Se
     } else if (cardOnly && remaining >= 2 && a.is(j, 'limit')) {
       j++;
       remaining--;
-      const l = longArg(ctx, j, ERR_LIMIT_NEG);
+      const l = longArgAtLeast(ctx, j, 0, ERR_LIMIT_NEG);
       if (l === null) return;
-      if (l < 0) {
-        ctx.reply.error(ERR_LIMIT_NEG);
-        return;
-      }
       limit = l;
       j++;
       remaining--;
@@ -967,20 +923,9 @@ register('zrandmember', (ctx) => {
     else w.bulk(z.memberAt(Math.floor(Math.random() * z.size())));
     return;
   }
-  const cs = a.str(2);
-  let l = parseStrictIntString(cs);
-  if (l === null) {
-    const b = parseStrictInt64String(cs);
-    if (b === null) {
-      w.error(Err.notInteger);
-      return;
-    }
-    if (b < -LONG_MAX) {
-      w.error(ERR_RANDMEMBER_RANGE);
-      return;
-    }
-    l = Number(b);
-  }
+  const count64 = randomCountArg(ctx, 2);
+  if (count64 === null) return;
+  const l = Number(count64);
   const uniq = l >= 0;
   const count = Math.abs(l);
   let withscores = false;
@@ -1034,84 +979,27 @@ register('zrandmember', (ctx) => {
 
 // ---------------------------------------------------------------------------------------------- ZSCAN
 
-/** Live Map iterators of in-progress scans over large zsets, by cursor (bounded, oldest evicted). */
-const scans = new WeakMap<ZSet, Map<number, Iterator<[string, number]>>>();
-let nextCursor = 1;
-const MAX_SCANS_PER_ZSET = 16;
-
+/** A member's score as ZSCAN replies it, on the skiplist encoding. */
+function skiplistScoreText(z: ZSet, member: string): string {
+  return formatDouble17g((z.dict as Map<string, number>).get(member) as number);
+}
 
 register('zscan', (ctx) => {
-  const a = ctx.args;
-  const w = ctx.reply;
-  const cursor = parseScanCursor(a.str(2));
-  if (cursor === null) {
-    w.error('ERR invalid cursor');
-    return;
-  }
-  const z = lookup(ctx, a.str(1));
-  if (z === false) return;
-  if (z === null) {
-    w.array(2);
-    w.bulk('0');
-    w.array(0);
-    return;
-  }
-  let count = 10;
-  let pattern: string | null = null;
-  for (let i = 3; i < a.count; ) {
-    const left = a.count - i;
-    if (a.is(i, 'count') && left >= 2) {
-      const c = longArg(ctx, i + 1);
-      if (c === null) return;
-      if (c < 1) {
-        w.error(Err.syntax);
-        return;
-      }
-      count = c;
-      i += 2;
-    } else if (a.is(i, 'match') && left >= 2) {
-      const p = a.str(i + 1);
-      pattern = isMatchAll(p) ? null : p;
-      i += 2;
-    } else {
-      w.error(Err.syntax);
-      return;
-    }
-  }
+  const scan = beginScan(ctx, ZSet);
+  if (scan === null) return;
+  const z = scan.coll;
+  const pat = scan.pattern;
   const out: string[] = [];
-  const take = (m: string, s: number): void => {
-    if (pattern !== null && !globMatchString(pattern, m, false)) return;
-    out.push(m, formatDouble17g(s));
-  };
   let next = 0;
-  if (z.lpMembers !== null) z.forEach(take);
-  else {
-    let its = scans.get(z);
-    if (its === undefined) {
-      its = new Map();
-      scans.set(z, its);
+  if (z.lpMembers !== null) {
+    const ms = z.lpMembers;
+    const ss = z.lpScores as number[];
+    for (let i = 0; i < ms.length; i++) {
+      if (pat !== null && !globMatchString(pat, ms[i], false)) continue;
+      out.push(ms[i], formatDouble17g(ss[i]));
     }
-    let it = cursor === 0 ? undefined : its.get(cursor);
-    if (it !== undefined) its.delete(cursor);
-    else it = (z.dict as Map<string, number>).entries();
-    let done = false;
-    for (let i = 0; i < count; i++) {
-      const r = it.next();
-      if (r.done) {
-        done = true;
-        break;
-      }
-      take(r.value[0], r.value[1]);
-    }
-    if (!done) {
-      next = nextCursor++;
-      its.set(next, it);
-      if (its.size > MAX_SCANS_PER_ZSET) its.delete(its.keys().next().value as number);
-    }
-  }
-  w.array(2);
-  w.bulk(String(next));
-  w.bulkArray(out);
+  } else next = scanHashtablePage(scan, z.dict as Map<string, number>, out, skiplistScoreText);
+  replyScanPage(ctx, next, out);
 });
 
 // ---------------------------------------------------------------------------------------------- cross-shard codec
