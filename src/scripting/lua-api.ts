@@ -210,6 +210,28 @@ export class LuaHeap {
   /** The wasm memory as a Buffer, re-made when the memory grows (its ArrayBuffer is replaced). */
   private heapBuf: Buffer = Buffer.alloc(0);
 
+  /** The whole wasm memory as a Buffer (valid until Lua allocates again: growth replaces it). */
+  heap(): Buffer {
+    const heap = this.c.HEAPU8;
+    if (this.heapBuf.buffer !== heap.buffer) this.heapBuf = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
+    return this.heapBuf;
+  }
+
+  /** Length of the string stringAt found last. */
+  lastLength = 0;
+
+  /**
+   * Where the string at `idx` lives in the wasm heap (its length in `lastLength`), or 0 when the value
+   * is not a string or number. For a string this allocates nothing, so the bytes stay where they are
+   * while the value stays on the stack and Lua does not run.
+   */
+  stringAt(idx: number, L: LuaState): number {
+    const c = this.c;
+    const p = c._lua_tolstring(L, idx, this.lenPtr);
+    this.lastLength = p === 0 ? 0 : c.HEAPU32[this.lenPtr >> 2];
+    return p;
+  }
+
   /**
    * Copy the string at `idx` into `target` at `pos` without allocating; returns its length, or -1
    * when the value is not a string (or number).

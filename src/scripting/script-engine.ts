@@ -446,39 +446,68 @@ export class ScriptEngine {
     }
     const argc = c._lua_gettop(l);
     if (argc === 0) return this.callError(l, raise, 'ERR Please specify at least one argument for this redis lib call');
-    // The arguments go straight from the Lua stack into one reused buffer (no per-argument copies).
+    // String arguments are read where Lua keeps them: they stay on the stack (and so in place) until
+    // the command has run, and nothing runs Lua meanwhile. A number argument needs formatting, so a
+    // call with one copies every argument into one reused buffer instead.
     const args = this.callArgs;
     args.count = 0;
     if (args.starts.length < argc) {
       args.starts = new Int32Array(argc * 2);
       args.ends = new Int32Array(argc * 2);
     }
+    const starts = args.starts;
+    const ends = args.ends;
+    let inPlace = true;
     let pos = 0;
     for (let i = 1; i <= argc; i++) {
       const t = c._lua_type(l, i);
+      if (t === LUA_TSTRING && inPlace) {
+        const p = lua.stringAt(i, l);
+        const end = p + lua.lastLength;
+        if (end < 0x7fffffff) {
+          starts[i - 1] = p;
+          ends[i - 1] = end;
+          continue;
+        }
+      }
+      if (t !== LUA_TSTRING && t !== LUA_TNUMBER) {
+        return this.callError(l, raise, 'ERR Lua redis lib command arguments must be strings or integers');
+      }
+      if (inPlace) {
+        // Switch to copying: bring the arguments read in place so far into the buffer first.
+        inPlace = false;
+        for (let j = 0; j < i - 1; j++) {
+          const n = ends[j] - starts[j];
+          if (pos + n > this.argBuf.length) this.growArgs(pos, n);
+          lua.heap().copy(this.argBuf, pos, starts[j], ends[j]);
+          starts[j] = pos;
+          pos += n;
+          ends[j] = pos;
+        }
+      }
       if (t === LUA_TNUMBER) {
         // Not lua_tolstring: Redis formats numbers with %.17g so no precision is lost.
         const text = formatDouble17g(c._lua_tonumberx(l, i, 0));
         if (pos + text.length > this.argBuf.length) this.growArgs(pos, text.length);
-        args.starts[i - 1] = pos;
+        starts[i - 1] = pos;
         pos += this.argBuf.latin1Write(text, pos);
-        args.ends[i - 1] = pos;
-      } else if (t === LUA_TSTRING) {
+        ends[i - 1] = pos;
+      } else {
         let n = lua.copyString(i, l, this.argBuf, pos);
         if (n < -1) {
           this.growArgs(pos, -n - 2);
           n = lua.copyString(i, l, this.argBuf, pos);
         }
-        args.starts[i - 1] = pos;
+        starts[i - 1] = pos;
         pos += n;
-        args.ends[i - 1] = pos;
-      } else {
-        return this.callError(l, raise, 'ERR Lua redis lib command arguments must be strings or integers');
+        ends[i - 1] = pos;
       }
     }
-    args.bytes = this.argBuf;
+    args.bytes = inPlace ? lua.heap() : this.argBuf;
     args.count = argc;
-    c._lua_settop(l, 0);
+    // The arguments stay on the stack: a C function returns its top values, and Lua guarantees it
+    // LUA_MINSTACK free slots above them, enough for a reply's first levels (nested arrays check for
+    // room themselves). Two fewer wasm calls per redis.call.
     const spec = this.resolve(args);
     if (typeof spec === 'string') return this.callError(l, raise, spec);
     if (spec.isWrite) {
@@ -493,7 +522,6 @@ export class ScriptEngine {
       throw e;
     }
     if (spec.isWrite) this.wrote = true;
-    c._lua_checkstack(l, 8);
     const isError = reply[0] === 45; /* - */
     this.pushReply(l, reply, 0);
     if (isError && raise) return lua.raise(l);

@@ -164,6 +164,10 @@ const callArgs: DiffCase[] = [
   s('integral args', "redis.call('SET', 'a', 42) redis.call('SET', 'b', 10/2) redis.call('SET', 'c', 2^53) redis.call('SET', 'd', -7) redis.call('SET', 'e', 1e15) return redis.call('MGET', 'a', 'b', 'c', 'd', 'e')"),
   s('float score into ZADD', "redis.call('ZADD', 'z', 1/3, 'm') return redis.call('ZSCORE', 'z', 'm')"),
   s('float into INCRBYFLOAT', "return redis.call('INCRBYFLOAT', 'f', 0.1)"),
+  // Strings are read in place until a number turns up; then every argument is copied (script-engine.ts).
+  s('strings then numbers', "redis.call('HSET', 'h', 'a', 1, 'b', 'x', 'c', 2.25, string.rep('L', 40), string.rep('v', 100), 'n', -0.5) local r = redis.call('HGETALL', 'h') table.sort(r) return r"),
+  s('long strings then a number first', "redis.call('RPUSH', string.rep('k', 33), 7, string.rep('q', 70), 'z', 3) return redis.call('LRANGE', string.rep('k', 33), 0, -1)"),
+  s('binary strings in place', "redis.call('SET', KEYS[1], ARGV[1]) return {redis.call('GET', KEYS[1]), redis.call('STRLEN', KEYS[1])}", ['bin\u0000key'], [Buffer.from([0, 255, 13, 10, 0])]),
   s('table arg error', "return redis.call('SET', 'k', {})"),
   s('boolean arg error', "return redis.call('SET', 'k', true)"),
   s('nil arg error', "return redis.call('SET', 'k', nil)"),
