@@ -98,6 +98,32 @@ export class LuaHeap {
   /** NUL-terminated C strings for field names, allocated once each. */
   private readonly cstrings = new Map<string, number>();
 
+  /**
+   * Views of the wasm memory, re-made when it grows: growth detaches the old ArrayBuffer, and a view
+   * of a detached buffer has length 0, so one length check tells (cheaper than asking the module for
+   * its current view on every access, which showed in profiles).
+   */
+  private heapBuf: Buffer = Buffer.alloc(0);
+  private heap32: Uint32Array = new Uint32Array(0);
+
+  private refreshViews(): void {
+    const m = this.c.HEAPU8;
+    this.heapBuf = Buffer.from(m.buffer, m.byteOffset, m.byteLength);
+    this.heap32 = new Uint32Array(m.buffer, m.byteOffset, m.byteLength >>> 2);
+  }
+
+  /** The whole wasm memory as a Buffer (valid until Lua allocates again: growth replaces it). */
+  heap(): Buffer {
+    if (this.heapBuf.length === 0) this.refreshViews();
+    return this.heapBuf;
+  }
+
+  /** The size_t lua_tolstring left in its out-parameter. */
+  private lastLen(): number {
+    if (this.heapBuf.length === 0) this.refreshViews();
+    return this.heap32[this.lenPtr >> 2];
+  }
+
   private constructor(
     readonly c: LuaC,
     readonly L: LuaState,
@@ -176,7 +202,7 @@ export class LuaHeap {
   pushString(s: string, L = this.L): void {
     const n = s.length;
     const p = this.room(n);
-    const heap = this.c.HEAPU8;
+    const heap = this.heap();
     if (n < 64) for (let i = 0; i < n; i++) heap[p + i] = s.charCodeAt(i);
     else Buffer.from(heap.buffer, heap.byteOffset + p, n).latin1Write(s, 0, n);
     this.c._lua_pushlstring(L, p, n);
@@ -185,7 +211,7 @@ export class LuaHeap {
   pushBytes(b: Uint8Array, start = 0, end = b.length, L = this.L): void {
     const n = end - start;
     const p = this.room(n);
-    const heap = this.c.HEAPU8;
+    const heap = this.heap();
     // Short strings (most keys and values) byte by byte: a subarray view would cost an allocation.
     if (n < 32) for (let i = 0; i < n; i++) heap[p + i] = b[start + i];
     else heap.set(b.subarray(start, end), p);
@@ -197,8 +223,8 @@ export class LuaHeap {
     const c = this.c;
     const p = c._lua_tolstring(L, idx, this.lenPtr);
     if (p === 0) return null;
-    const n = c.HEAPU32[this.lenPtr >> 2];
-    const heap = c.HEAPU8;
+    const n = this.lastLen();
+    const heap = this.heap();
     if (n <= 12) {
       let s = '';
       for (let i = 0; i < n; i++) s += String.fromCharCode(heap[p + i]);
@@ -207,15 +233,6 @@ export class LuaHeap {
     return Buffer.from(heap.buffer, heap.byteOffset + p, n).latin1Slice(0, n);
   }
 
-  /** The wasm memory as a Buffer, re-made when the memory grows (its ArrayBuffer is replaced). */
-  private heapBuf: Buffer = Buffer.alloc(0);
-
-  /** The whole wasm memory as a Buffer (valid until Lua allocates again: growth replaces it). */
-  heap(): Buffer {
-    const heap = this.c.HEAPU8;
-    if (this.heapBuf.buffer !== heap.buffer) this.heapBuf = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
-    return this.heapBuf;
-  }
 
   /** Length of the string stringAt found last. */
   lastLength = 0;
@@ -228,7 +245,7 @@ export class LuaHeap {
   stringAt(idx: number, L: LuaState): number {
     const c = this.c;
     const p = c._lua_tolstring(L, idx, this.lenPtr);
-    this.lastLength = p === 0 ? 0 : c.HEAPU32[this.lenPtr >> 2];
+    this.lastLength = p === 0 ? 0 : this.lastLen();
     return p;
   }
 
@@ -240,12 +257,11 @@ export class LuaHeap {
     const c = this.c;
     const p = c._lua_tolstring(L, idx, this.lenPtr);
     if (p === 0) return -1;
-    const n = c.HEAPU32[this.lenPtr >> 2];
+    const n = this.lastLen();
     if (pos + n > target.length) return -2 - n;
-    const heap = c.HEAPU8;
-    if (this.heapBuf.buffer !== heap.buffer) this.heapBuf = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
+    const heap = this.heap();
     if (n < 32) for (let i = 0; i < n; i++) target[pos + i] = heap[p + i];
-    else this.heapBuf.copy(target, pos, p, p + n);
+    else heap.copy(target, pos, p, p + n);
     return n;
   }
 
@@ -254,8 +270,8 @@ export class LuaHeap {
     const c = this.c;
     const p = c._lua_tolstring(L, idx, this.lenPtr);
     if (p === 0) return null;
-    const n = c.HEAPU32[this.lenPtr >> 2];
-    return c.HEAPU8.subarray(p, p + n);
+    const n = this.lastLen();
+    return this.heap().subarray(p, p + n);
   }
 
   /** A permanent C string for an ASCII name (field names). */
@@ -263,7 +279,7 @@ export class LuaHeap {
     let p = this.cstrings.get(name);
     if (p === undefined) {
       p = this.c._malloc(name.length + 1);
-      const heap = this.c.HEAPU8;
+      const heap = this.heap();
       for (let i = 0; i < name.length; i++) heap[p + i] = name.charCodeAt(i);
       heap[p + name.length] = 0;
       this.cstrings.set(name, p);
