@@ -13,7 +13,7 @@
 import { register, type ExecContext } from '../context.js';
 import { Args, RecentStrings } from '../../shared/frame.js';
 import { ReplyWriter, Err } from '../../protocol/reply-writer.js';
-import { Route, keyIndices, type CommandSpec } from '../../shared/command-table.js';
+import { COMMANDS, Route, keyIndices, type CommandSpec } from '../../shared/command-table.js';
 import { keyHashSlot } from '../../shared/crc16.js';
 import { shardOfSlot } from '../../shared/sharding.js';
 import { parseStrictInt, parseStrictIntString } from '../../shared/numbers.js';
@@ -35,7 +35,7 @@ const NO_ENTRY: KeyEntry = { db: -1, key: '', value: undefined, expireAt: -1 };
 const UNDO_SCAN_MAX = 16;
 
 /** Writes that touch more than their key arguments (other databases, whole databases). */
-const UNDOABLE_ONLY_GLOBALLY = new Set(['move', 'copy', 'swapdb', 'flushdb', 'flushall']);
+const UNDOABLE_ONLY_GLOBALLY: readonly boolean[] = COMMANDS.map((c) => ['move', 'copy', 'swapdb', 'flushdb', 'flushall'].includes(c.name));
 
 const LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning'];
 
@@ -131,7 +131,7 @@ class RunHost implements ScriptHost {
 
   /** Keep the old value of every key a write in fast mode may change, so the run can be undone. */
   private noteOldValues(spec: CommandSpec, args: Args): void {
-    if (UNDOABLE_ONLY_GLOBALLY.has(spec.name)) throw new ScriptAbort(ESCALATE_REPLY);
+    if (UNDOABLE_ONLY_GLOBALLY[spec.index]) throw new ScriptAbort(ESCALATE_REPLY);
     if (spec.keys === null && spec.firstKey > 0 && spec.firstKey === spec.lastKey) {
       // One key at a fixed position (most writes): no index array.
       const k = spec.firstKey;
