@@ -12,6 +12,10 @@ import { ALL_BYTES, canonicalFromServer, checkRdb, query, redisInstalled, startR
 import { RdbFileWriter, readRdb } from '../../src/rdb/rdb-file.js';
 import { defaultShardConfig } from '../../src/shard-worker/context.js';
 
+// Several servers save and reload 200k keys here: ~30 s alone, and once past the suite's 120 s while
+// the whole suite ran in parallel on a 2-core machine.
+t.setTimeout(300_000);
+
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-save-'));
 t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
 let dirs = 0;
