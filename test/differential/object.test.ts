@@ -6,19 +6,9 @@
  */
 import t from 'tap';
 import { runDifferential, c, type Cmd, type DiffCase } from './harness.js';
-import { crc64, writeCrc64LE } from '../../src/rdb/crc64.js';
+import { stringDumpPayload } from '../rdb/helpers.js';
 
-/** DUMP's payload for the string `s` (RDB version 10). */
-function stringPayload(s: string): Buffer {
-  const body = Buffer.concat([Buffer.from([0, s.length]), Buffer.from(s, 'latin1')]);
-  const out = Buffer.alloc(body.length + 10);
-  body.copy(out, 0);
-  out.writeUInt16LE(10, body.length);
-  writeCrc64LE(crc64(out, 0, body.length + 2), out, body.length + 2);
-  return out;
-}
-
-const hello = stringPayload('hello');
+const hello = stringDumpPayload('hello');
 const restore = (key: string, ...opts: string[]): Cmd => ['RESTORE', key, '0', hello, 'REPLACE', ...opts];
 /**
  * LFU cases turn decay off: a minute boundary between two commands would otherwise take one from a

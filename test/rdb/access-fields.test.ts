@@ -8,10 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RawConn, withServer } from '../helpers/server.js';
-import { redisInstalled, startRedis } from './helpers.js';
+import { redisInstalled, startRedis, stringDumpPayload } from './helpers.js';
 import { readRdb, type RdbEntry } from '../../src/rdb/rdb-file.js';
 import { defaultShardConfig } from '../../src/shard-worker/context.js';
-import { crc64, writeCrc64LE } from '../../src/rdb/crc64.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-access-'));
 t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -22,15 +21,6 @@ function freshDir(): string {
   return d;
 }
 
-/** DUMP's payload for a string value. */
-function payload(s: string): Buffer {
-  const body = Buffer.concat([Buffer.from([0, s.length]), Buffer.from(s, 'latin1')]);
-  const out = Buffer.alloc(body.length + 10);
-  body.copy(out, 0);
-  out.writeUInt16LE(10, body.length);
-  writeCrc64LE(crc64(out, 0, body.length + 2), out, body.length + 2);
-  return out;
-}
 
 function entries(file: string): Map<string, RdbEntry> {
   const out = new Map<string, RdbEntry>();
@@ -51,10 +41,10 @@ function near(t: Test, got: number, want: number, slack: number, msg: string): v
 
 /** Keys on both shards (and in two databases), with known idle times or counters. */
 async function fill(c: RawConn, option: 'IDLETIME' | 'FREQ'): Promise<void> {
-  for (let i = 0; i < 20; i++) t.equal(await c.call('RESTORE', `k${i}`, '0', payload(`v${i}`), option, String(100 + i)), '+OK\r\n');
+  for (let i = 0; i < 20; i++) t.equal(await c.call('RESTORE', `k${i}`, '0', stringDumpPayload(`v${i}`), option, String(100 + i)), '+OK\r\n');
   await c.call('SET', 'plain', 'value');
   await c.call('SELECT', '3');
-  await c.call('RESTORE', 'other', '0', payload('x'), option, '42');
+  await c.call('RESTORE', 'other', '0', stringDumpPayload('x'), option, '42');
   await c.call('SELECT', '0');
 }
 
@@ -120,7 +110,7 @@ t.test('policies without LRU or LFU flag write neither opcode', async (t) => {
     const a = await withServer({ shards: 2, dir, 'maxmemory-policy': policy });
     const c = await RawConn.connect(a.port);
     await c.call('SET', 'k', 'v');
-    await c.call('RESTORE', 'r', '0', payload('x'), 'IDLETIME', '500');
+    await c.call('RESTORE', 'r', '0', stringDumpPayload('x'), 'IDLETIME', '500');
     t.equal(await c.call('SAVE'), '+OK\r\n');
     c.close();
     await a.close();
@@ -148,7 +138,7 @@ t.test("Redis's IDLE and FREQ loaded by Ferrous, and Ferrous's by Redis", { skip
   // Redis, allkeys-lru → Ferrous.
   let dir = freshDir();
   let r = (await startRedis(['--dir', dir, '--maxmemory-policy', 'allkeys-lru']))!;
-  await r.conn.call('RESTORE', 'k', '0', payload('hello'), 'IDLETIME', '1000');
+  await r.conn.call('RESTORE', 'k', '0', stringDumpPayload('hello'), 'IDLETIME', '1000');
   t.equal(await r.conn.call('SAVE'), '+OK\r\n');
   await r.stop();
   near(t, entries(path.join(dir, 'dump.rdb')).get('k')!.idle, 1000, 1, "Redis's IDLE");
@@ -161,7 +151,7 @@ t.test("Redis's IDLE and FREQ loaded by Ferrous, and Ferrous's by Redis", { skip
   // Redis, allkeys-lfu → Ferrous.
   dir = freshDir();
   r = (await startRedis(['--dir', dir, '--maxmemory-policy', 'allkeys-lfu']))!;
-  await r.conn.call('RESTORE', 'k', '0', payload('hello'), 'FREQ', '100');
+  await r.conn.call('RESTORE', 'k', '0', stringDumpPayload('hello'), 'FREQ', '100');
   t.equal(await r.conn.call('SAVE'), '+OK\r\n');
   await r.stop();
   t.equal(entries(path.join(dir, 'dump.rdb')).get('k')!.freq, 100, "Redis's FREQ");
@@ -175,7 +165,7 @@ t.test("Redis's IDLE and FREQ loaded by Ferrous, and Ferrous's by Redis", { skip
   dir = freshDir();
   f = await withServer({ shards: 2, dir, 'maxmemory-policy': 'allkeys-lru' });
   c = await RawConn.connect(f.port);
-  await c.call('RESTORE', 'k', '0', payload('hello'), 'IDLETIME', '1000');
+  await c.call('RESTORE', 'k', '0', stringDumpPayload('hello'), 'IDLETIME', '1000');
   t.equal(await c.call('SAVE'), '+OK\r\n');
   c.close();
   await f.close();
@@ -187,7 +177,7 @@ t.test("Redis's IDLE and FREQ loaded by Ferrous, and Ferrous's by Redis", { skip
   dir = freshDir();
   f = await withServer({ shards: 2, dir, 'maxmemory-policy': 'allkeys-lfu' });
   c = await RawConn.connect(f.port);
-  await c.call('RESTORE', 'k', '0', payload('hello'), 'FREQ', '77');
+  await c.call('RESTORE', 'k', '0', stringDumpPayload('hello'), 'FREQ', '77');
   t.equal(await c.call('SAVE'), '+OK\r\n');
   c.close();
   await f.close();

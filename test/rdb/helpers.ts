@@ -15,6 +15,7 @@ import { ZSet } from '../../src/shard-worker/ds/zset.js';
 import { formatDouble17g } from '../../src/shared/numbers.js';
 import { defaultShardConfig } from '../../src/shard-worker/context.js';
 import type { EncodingConfig } from '../../src/rdb/value-codec.js';
+import { crc64, writeCrc64LE } from '../../src/rdb/crc64.js';
 
 export function redisInstalled(): boolean {
   return spawnSync('sh', ['-c', 'command -v redis-server && command -v redis-check-rdb']).status === 0;
@@ -249,3 +250,17 @@ export function makeZSet(pairs: Array<[string, number]>, cfg: EncodingConfig = d
 
 /** Every byte value 0..255 once, as a latin1 string. */
 export const ALL_BYTES = String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i));
+
+/**
+ * DUMP's payload for a short string (under 64 bytes), built by hand as Redis lays it out (type,
+ * length, bytes, RDB version 10, CRC64) so RESTORE can be tested against both servers with the
+ * same bytes.
+ */
+export function stringDumpPayload(s: string): Buffer {
+  const body = Buffer.concat([Buffer.from([0, s.length]), Buffer.from(s, 'latin1')]);
+  const out = Buffer.alloc(body.length + 10);
+  body.copy(out, 0);
+  out.writeUInt16LE(10, body.length);
+  writeCrc64LE(crc64(out, 0, body.length + 2), out, body.length + 2);
+  return out;
+}
