@@ -560,8 +560,13 @@ export class ShardLoop {
         // A long burst still lets a snapshot progress.
         if (this.shard.snapshot !== null) this.snapshotTurn(true);
       } else if (this.shard.lastClock - flushedAt > FLUSH_EVERY_MS) {
-        // Slow frames (scripts): hand their replies over as they finish rather than at the end of
-        // the batch, so the acceptor answers those clients while the rest of the batch runs.
+        // Slow frames (scripts, RDB load batches): hand their replies over as they finish rather than
+        // at the end of the batch, so the acceptor answers those clients while the rest of the batch
+        // runs. Space first, replies second: an acceptor that drains these replies and retries the
+        // frames it holds back for want of room must find the room already given back. (Replies
+        // published before the release left a 2M-key RDB load parked for good: every reply drained,
+        // nothing owed, held frames never retried.)
+        req.release();
         this.flushReplies();
         flushedAt = this.shard.lastClock;
       }
