@@ -5,21 +5,13 @@
  */
 import t, { type Test } from 'tap';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { RawConn, withServer } from '../helpers/server.js';
-import { redisInstalled, startRedis, stringDumpPayload } from './helpers.js';
+import { redisInstalled, startRedis, stringDumpPayload, freshDirs } from './helpers.js';
 import { readRdb, type RdbEntry } from '../../src/rdb/rdb-file.js';
 import { defaultShardConfig } from '../../src/shard-worker/context.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-access-'));
-t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
-let dirs = 0;
-function freshDir(): string {
-  const d = path.join(tmp, `d${dirs++}`);
-  fs.mkdirSync(d);
-  return d;
-}
+const freshDir = freshDirs('ferrous-access-');
 
 
 function entries(file: string): Map<string, RdbEntry> {

@@ -4,6 +4,10 @@
  * redis-server started on a chosen directory and dbfilename, and the raw ziplist / zipmap encoders
  * needed to build the legacy payloads Redis 7.0 still loads but never writes.
  */
+import t from 'tap';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { decodeResp, type RespValue } from '../../src/protocol/resp-value.js';
 import { RawConn, freePort } from '../helpers/server.js';
@@ -263,4 +267,19 @@ export function stringDumpPayload(s: string): Buffer {
   out.writeUInt16LE(10, body.length);
   writeCrc64LE(crc64(out, 0, body.length + 2), out, body.length + 2);
   return out;
+}
+
+/**
+ * A temporary folder for this test file (removed when it ends) and a maker of fresh, empty folders
+ * inside it: each server of a test gets its own dir.
+ */
+export function freshDirs(prefix: string): () => string {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  let dirs = 0;
+  return () => {
+    const d = path.join(tmp, `d${dirs++}`);
+    fs.mkdirSync(d);
+    return d;
+  };
 }

@@ -4,9 +4,9 @@
  * stopping the start, and the save points of the configuration.
  */
 import t from 'tap';
+import { freshDirs } from './helpers.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RawConn, freePort, withServer } from '../helpers/server.js';
@@ -14,14 +14,7 @@ import { RdbFileWriter } from '../../src/rdb/rdb-file.js';
 import { defaultShardConfig } from '../../src/shard-worker/context.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli.js');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-pcli-'));
-t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
-let dirs = 0;
-function freshDir(): string {
-  const d = path.join(tmp, `d${dirs++}`);
-  fs.mkdirSync(d);
-  return d;
-}
+const freshDir = freshDirs('ferrous-pcli-');
 
 interface Cli {
   proc: ReturnType<typeof spawn>;

@@ -5,10 +5,9 @@
  */
 import t from 'tap';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { RawConn, withServer } from '../helpers/server.js';
-import { ALL_BYTES, canonicalFromServer, checkRdb, query, redisInstalled, startRedis, type Canonical } from './helpers.js';
+import { ALL_BYTES, canonicalFromServer, checkRdb, query, redisInstalled, startRedis, type Canonical, freshDirs } from './helpers.js';
 import { RdbFileWriter, readRdb } from '../../src/rdb/rdb-file.js';
 import { defaultShardConfig } from '../../src/shard-worker/context.js';
 
@@ -16,14 +15,7 @@ import { defaultShardConfig } from '../../src/shard-worker/context.js';
 // the whole suite ran in parallel on a 2-core machine.
 t.setTimeout(300_000);
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-save-'));
-t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
-let dirs = 0;
-function freshDir(): string {
-  const d = path.join(tmp, `d${dirs++}`);
-  fs.mkdirSync(d);
-  return d;
-}
+const freshDir = freshDirs('ferrous-save-');
 
 const LIB = "#!lua name=savelib\nredis.register_function('echo1', function(keys, args) return args[1] end)";
 
