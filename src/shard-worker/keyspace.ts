@@ -12,7 +12,7 @@
  * expires (SCAN, RANDOMKEY, WATCH). Storing a value is Redis's dbAdd/dbOverwrite: a new key's field
  * starts fresh (createObject), an overwritten one is touched (setKey looks the key up first).
  */
-import { KeyTable } from './ds/key-table.js';
+import { KeyTable, type StoredValue } from './ds/key-table.js';
 import { AccessClock, Touch } from './access.js';
 
 /** Every collection value implements this so generic commands (TYPE, OBJECT ENCODING) can ask. */
@@ -73,6 +73,15 @@ export class Database {
 
   /** Lookup honouring expiry (an expired key is deleted on access, as in Redis); touches the key. */
   get(key: string, now: number): Value | undefined {
+    const slot = this.lookupSlot(key, now);
+    return slot === undefined ? undefined : this.main.valueAt(slot);
+  }
+
+  /**
+   * get()'s lookup, answering the slot: for the counter commands, which read the value as stored
+   * (`main.storedAt`) and write the result back in place.
+   */
+  lookupSlot(key: string, now: number): number | undefined {
     const t = this.main;
     const slot = this.liveSlot(key, now);
     if (slot === undefined) {
@@ -83,7 +92,7 @@ export class Database {
     const a = this.access;
     if (a.mode === Touch.Lru) t.setMetaAt(slot, a.lruClock);
     else if (a.mode === Touch.Lfu) a.touchLfu(t, slot, key);
-    return t.valueAt(slot);
+    return slot;
   }
 
   /** Lookup without touching the key (LOOKUP_NOTOUCH); `notify` false is LOOKUP_NONOTIFY (OBJECT). */
@@ -146,7 +155,7 @@ export class Database {
    * what Redis leaves after setKey's lookup: the LRU clock (the new object's), or under LFU the old
    * counter counted once more (lookupKeyWrite's updateLFU, then dbOverwrite keeps it).
    */
-  private store(key: string, value: Value): void {
+  private store(key: string, value: StoredValue): void {
     const t = this.main;
     const slot = t.slotOf(key);
     const a = this.access;
@@ -167,7 +176,7 @@ export class Database {
   }
 
   /** Store a value and keep the key's TTL (APPEND, INCR, SETRANGE, SET KEEPTTL…). */
-  update(key: string, value: Value): void {
+  update(key: string, value: StoredValue): void {
     if (this.newKeyEvents !== null) this.announceNew(key);
     this.store(key, value);
   }

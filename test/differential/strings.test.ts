@@ -24,6 +24,17 @@ const cases: DiffCase[] = [
     ],
   },
   {
+    // INCR keeps counters as numbers (int encoding): every other reader must see the same string.
+    name: 'a counter read by every kind of command',
+    cmds: [
+      c('INCRBY n 41'), c('INCR n'), c('GET n'), c('STRLEN n'), c('GETRANGE n 0 0'), c('TYPE n'), c('OBJECT ENCODING n'), c('MGET n nokey'),
+      c('GETBIT n 2'), c('BITCOUNT n'), c('LCS n n'), c('SET n2 x GET'), c('INCR n'), c('GETSET n 7'), c('INCR n'), c('GETEX n EX 100'), c('TTL n'),
+      c('INCR n'), c('TTL n'), c('COPY n n3'), c('GET n3'), c('DUMP n'), c('INCRBYFLOAT n 0.5'), c('INCR n'), c('SET n 10'), c('INCR n'), c('APPEND n 0'),
+      c('INCR n'), c('SETRANGE n 0 9'), c('DECRBY n 1000'), c('GET n'), c('SETBIT n 0 1'), c('INCR n'), c('DECR m'), c('RENAME m m2'), c('GET m2'),
+      c('INCRBY m2 -1'), c('DEBUG DIGEST-VALUE m2'), c('EVAL "return redis.call(\'get\', KEYS[1])" 1 m2'), c('SORT m2'), c('GETDEL m2'), c('EXISTS m2'),
+    ],
+  },
+  {
     name: 'INCRBYFLOAT formatting',
     cmds: [
       c('INCRBYFLOAT f 0.1'), c('INCRBYFLOAT f 0.2'), c('INCRBYFLOAT f 1e3'), c('INCRBYFLOAT f -1000.3'), c('INCRBYFLOAT f 3.0e3'), c('SET f 10.5'), c('INCRBYFLOAT f 1.1'),

@@ -17,6 +17,13 @@
  */
 import type { Value } from '../keyspace.js';
 
+/**
+ * What a slot holds: a value, or a counter kept as a number (Redis's OBJ_ENCODING_INT). INCR and
+ * friends store safe integers as numbers so the next INCR needs no parse and no new string; every
+ * reader outside the counter paths gets the string back from valueAt/get.
+ */
+export type StoredValue = Value | number;
+
 export const PAGE_BITS = 12;
 const PAGE = 1 << PAGE_BITS;
 const MASK = PAGE - 1;
@@ -34,7 +41,7 @@ for (let i = 0; i < PAGE; i++) NULLS.push(null);
 
 export class KeyTable {
   readonly index = new Map<string, number>();
-  private valPages: (Value | null)[][] = [];
+  private valPages: (StoredValue | null)[][] = [];
   private metaPages: Uint32Array[] = [];
   /** Slots handed out so far (used or free); the next fresh slot. */
   private top = 0;
@@ -57,11 +64,18 @@ export class KeyTable {
     return this.index.get(key);
   }
 
+  /** The slot's value, a counter as its decimal string. */
   valueAt(slot: number): Value {
-    return this.valPages[slot >>> PAGE_BITS][slot & MASK] as Value;
+    const v = this.valPages[slot >>> PAGE_BITS][slot & MASK] as StoredValue;
+    return typeof v === 'number' ? String(v) : v;
   }
 
-  setValueAt(slot: number, value: Value): void {
+  /** The slot's value as stored: a counter stays a number (INCR, GET). */
+  storedAt(slot: number): StoredValue {
+    return this.valPages[slot >>> PAGE_BITS][slot & MASK] as StoredValue;
+  }
+
+  setValueAt(slot: number, value: StoredValue): void {
     this.valPages[slot >>> PAGE_BITS][slot & MASK] = value;
   }
 
@@ -91,7 +105,7 @@ export class KeyTable {
   }
 
   /** Insert a key that is not present; returns its slot. */
-  add(key: string, value: Value, meta: number): number {
+  add(key: string, value: StoredValue, meta: number): number {
     let slot = this.freeHead;
     if (slot !== NONE) this.freeHead = this.metaAt(slot);
     else {
@@ -174,7 +188,7 @@ export class KeyTable {
     this.top = this.cap = 0;
     this.freeHead = NONE;
     for (const [key, slot] of this.index) {
-      const v = oldVals[slot >>> PAGE_BITS][slot & MASK] as Value;
+      const v = oldVals[slot >>> PAGE_BITS][slot & MASK] as StoredValue;
       const m = oldMeta[slot >>> PAGE_BITS][slot & MASK];
       const s = this.top++;
       if (s >= this.cap) this.grow();

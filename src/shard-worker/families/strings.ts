@@ -11,7 +11,6 @@
 import { register, type ExecContext } from '../context.js';
 import { Err } from '../../protocol/reply-writer.js';
 import { NOTIFY_GENERIC, NOTIFY_STRING } from '../../shared/config.js';
-import type { Value } from '../keyspace.js';
 import {
   incrByFloat,
   parseStrictInt64String,
@@ -320,29 +319,35 @@ register('mget', (ctx) => {
 function incrDecr(ctx: ExecContext, incr: number | bigint): void {
   const key = ctx.args.str(1);
   const db = ctx.db;
-  const v: Value | undefined = db.get(key, ctx.now);
+  const slot = db.lookupSlot(key, ctx.now);
   let cur: number | null = 0;
-  if (v !== undefined) {
-    if (typeof v !== 'string') {
+  if (slot !== undefined) {
+    const v = db.main.storedAt(slot);
+    if (typeof v === 'number') cur = v;
+    else if (typeof v !== 'string') {
       ctx.reply.error(Err.wrongType);
       return;
-    }
-    cur = parseStrictIntString(v);
-    if (cur === null) {
-      // Either not an integer at all, or an int64 outside the safe range: take the exact path.
-      const big = parseStrictInt64String(v);
-      if (big === null) {
-        ctx.reply.error(Err.notInteger);
+    } else {
+      cur = parseStrictIntString(v);
+      if (cur === null) {
+        // Either not an integer at all, or an int64 outside the safe range: take the exact path.
+        const big = parseStrictInt64String(v);
+        if (big === null) {
+          ctx.reply.error(Err.notInteger);
+          return;
+        }
+        incrDecrBig(ctx, key, big, typeof incr === 'bigint' ? incr : BigInt(incr));
         return;
       }
-      incrDecrBig(ctx, key, big, typeof incr === 'bigint' ? incr : BigInt(incr));
-      return;
     }
   }
   if (typeof incr === 'number') {
     const r = cur + incr;
     if (Number.isSafeInteger(r)) {
-      db.update(key, String(r));
+      // Kept as a number (Redis's int encoding). The lookup touched the key; an existing one is
+      // updated in place as Redis does for an int-encoded counter.
+      if (slot !== undefined) db.main.setValueAt(slot, r);
+      else db.update(key, r);
       ctx.shard.keyModified(ctx.dbIndex, key);
       ctx.shard.notify(NOTIFY_STRING, 'incrby', ctx.dbIndex, key);
       ctx.reply.int(r);

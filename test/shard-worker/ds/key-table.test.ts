@@ -31,6 +31,19 @@ t.test('Map-like surface', async (t) => {
   t.same([...kt.keys()], []);
 });
 
+t.test('a counter stored as a number reads back as its string everywhere but storedAt', async (t) => {
+  const kt = new KeyTable();
+  const slot = kt.add('n', 42, 0);
+  kt.add('big', -9007199254740991, 0);
+  t.equal(kt.storedAt(slot), 42, 'storedAt keeps the number');
+  t.equal(kt.valueAt(slot), '42');
+  t.equal(kt.get('n'), '42');
+  t.same([...kt.values()], ['42', '-9007199254740991']);
+  t.same([...kt.entries()], [['n', '42'], ['big', '-9007199254740991']]);
+  kt.setValueAt(slot, 'text');
+  t.equal(kt.storedAt(slot), 'text');
+});
+
 t.test('deleted slots are reused, and their values released', async (t) => {
   const kt = new KeyTable();
   for (let i = 0; i < 10; i++) kt.add(`k${i}`, `v${i}`, i);
