@@ -82,8 +82,13 @@ export class RequestParser {
   private grow(n: number): void {
     let size = this.starts.length;
     while (size < n) size *= 2;
-    this.starts = new Int32Array(size);
-    this.ends = new Int32Array(size);
+    // Keeps what is filled in: the inline scan grows while it fills.
+    const starts = new Int32Array(size);
+    const ends = new Int32Array(size);
+    starts.set(this.starts);
+    ends.set(this.ends);
+    this.starts = starts;
+    this.ends = ends;
   }
 
   /** Parse the next command. Empty inline lines and `*0` are skipped like Redis does. */
@@ -203,6 +208,33 @@ export class RequestParser {
     return ParseResult.NeedMore;
   }
 
+  /**
+   * The common inline line, with no quotes (and no \v or \f, which splitArgs treats differently
+   * before and inside a word): its words are the runs between spaces, tabs, CR and LF, read where
+   * they are, as splitArgs would split them but without a string and a Buffer per word.
+   */
+  private inlineInPlace(buf: Buffer, start: number, end: number): boolean {
+    for (let i = start; i < end; i++) {
+      const c = buf[i];
+      if (c === 34 || c === 39 || c === 11 || c === 12) return false;
+    }
+    let argc = 0;
+    let i = start;
+    for (;;) {
+      while (i < end && isWordBreak(buf[i])) i++;
+      if (i >= end) break;
+      const wordStart = i;
+      while (i < end && !isWordBreak(buf[i])) i++;
+      if (argc >= this.starts.length) this.grow(argc + 1);
+      this.starts[argc] = wordStart;
+      this.ends[argc] = i;
+      argc++;
+    }
+    this.args = buf;
+    this.argc = argc;
+    return true;
+  }
+
   private inlineCommand(): ParseResult {
     this.inline = true;
     const buf = this.buf;
@@ -216,6 +248,11 @@ export class RequestParser {
     if (nl - start > MAX_INLINE) return this.fail('too big inline request');
     let end = nl;
     if (end > start && buf[end - 1] === 13) end--;
+    if (this.inlineInPlace(buf, start, end)) {
+      this.pos = nl + 1;
+      this.need = 0;
+      return ParseResult.Command;
+    }
     const words = splitArgs(buf.latin1Slice(start, end));
     const args = words === null ? null : words.map((w) => Buffer.from(w, 'latin1'));
     this.pos = nl + 1;
@@ -241,4 +278,9 @@ export class RequestParser {
     this.argc = args.length;
     return ParseResult.Command;
   }
+}
+
+/** Space, tab, CR, LF: what ends an unquoted word in sdssplitargs. */
+function isWordBreak(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 10;
 }

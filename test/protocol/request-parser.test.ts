@@ -46,6 +46,24 @@ t.test('inline commands with quotes and escapes', (t) => {
   t.end();
 });
 
+t.test('unquoted inline lines split in place exactly as splitArgs splits them', (t) => {
+  const many = Array.from({ length: 300 }, (_, i) => `w${i}`).join(' ');
+  const lines = ['PING', '  set  k\tv  ', 'get\x00k \xff\x01', 'a\\b c\\nd', '\t \t', many, '\vset k v', 'set k\fv w', 'x\ry z'];
+  for (const line of lines) {
+    const r = parseAll([Buffer.from(`${line}\n`, 'latin1')]);
+    const want = splitArgs(line);
+    t.same(r.cmds, want!.length === 0 ? [] : [want], JSON.stringify(line));
+  }
+  // Several lines in one chunk, then the in-place arguments must not be disturbed by later lines.
+  const p = new RequestParser(limits);
+  p.feed(Buffer.from('set a 1\r\nget a\r\n'));
+  t.equal(p.next(), ParseResult.Command);
+  t.same([p.argc, p.args.latin1Slice(p.starts[2], p.ends[2])], [3, '1']);
+  t.equal(p.next(), ParseResult.Command);
+  t.same([p.argc, p.args.latin1Slice(p.starts[0], p.ends[1])], [2, 'get a']);
+  t.end();
+});
+
 t.test('protocol errors use Redis wording', (t) => {
   t.equal(parseAll([Buffer.from('*2\r\n+3\r\n')]).error, "expected '$', got '+'");
   t.equal(parseAll([Buffer.from('*x\r\n')]).error, 'invalid multibulk length');
