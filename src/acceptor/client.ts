@@ -196,11 +196,36 @@ export class Client implements ReplySink {
   }
 
   private advance(): void {
+    const blocking = this.blockingSeqs;
+    if (blocking !== null && blocking.size !== 0) blocking.delete(this.seqWritten);
     this.seqWritten = (this.seqWritten + 1) & SEQ_MASK;
     if (this.closeAfter >= 0 && this.seqWritten === this.closeAfter) {
-      this.flush();
+      this.flush(true);
       this.close();
+      return;
     }
+    // Held output goes out once the replies it waited for are in, or when the next one may block.
+    if (this.holdUntil >= 0 && !this.outQueued && this.outBuf !== null && (this.seqWritten === this.holdUntil || this.headIsBlocking())) {
+      this.outQueued = true;
+      this.host.markOutput(this);
+    }
+  }
+
+  /** Sequence numbers of blocking commands in flight (BLPOP…): output is never held for them. */
+  private blockingSeqs: Set<number> | null = null;
+  /**
+   * While ≥ 0, output is being held for the replies before this sequence number; the next flush
+   * writes whatever has come by then (a hold lasts one round at most).
+   */
+  private holdUntil = -1;
+
+  /** The command with this tag may block (its reply can wait for other clients). */
+  markBlocking(tag: number): void {
+    (this.blockingSeqs ??= new Set()).add(tag & SEQ_MASK);
+  }
+
+  private headIsBlocking(): boolean {
+    return this.blockingSeqs !== null && this.blockingSeqs.has(this.seqWritten);
   }
 
   /** Append reply bytes; consecutive replies to this client extend one run of the arena. */
@@ -220,13 +245,25 @@ export class Client implements ReplySink {
     }
   }
 
-  /** Write everything emitted this turn in one socket write. */
-  flush(): void {
+  /**
+   * Write everything emitted so far in one socket write. Like Redis, which writes the replies to
+   * everything one read brought in together, replies whose later neighbours are still being
+   * computed (a cross-shard EXEC after its QUEUED replies) are held for one round, until the next
+   * reply comes in, unless the next one belongs to a blocking command: one write instead of two. A
+   * client that keeps pipelining still gets output at least every other round. `force` writes now.
+   */
+  flush(force = false): void {
     this.outQueued = false;
     const run = this.outBuf;
     if (run === null || this.closed) {
       this.out.length = 0;
       this.outBuf = null;
+      return;
+    }
+    if (this.holdUntil >= 0) this.holdUntil = -1; // held once already: now it goes
+    else if (!force && this.seqWritten !== this.seqIssued && !this.headIsBlocking()) {
+      // The next reply written queues the output again (emit, or advance() for a discarded one).
+      this.holdUntil = this.seqIssued;
       return;
     }
     const last = run.subarray(this.outStart, this.outEnd);

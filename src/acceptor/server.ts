@@ -511,6 +511,7 @@ export class Server extends EventEmitter implements ClientHost {
     inv.tag = client.nextTag(spec.name !== 'client|reply');
     // A blocking command parks the client instead of answering null (not inside MULTI: see EXEC).
     if (spec.flags.has('blocking')) {
+      client.markBlocking(inv.tag);
       inv.sink = this.blocking.intercept(inv);
       inv.tag = 0;
     }
@@ -925,7 +926,7 @@ export class Server extends EventEmitter implements ClientHost {
     if (this.cron) clearInterval(this.cron);
     for (const srv of this.netServers) srv.close();
     for (const c of [...this.clients.values()]) {
-      c.flush();
+      c.flush(true);
       c.kill();
     }
     await this.persistence.close();

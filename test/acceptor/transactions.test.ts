@@ -123,3 +123,29 @@ t.test('transfers in MULTI/EXEC across shards keep the total constant for every 
   t.ok(observations > 10, `${observations} observations`);
   t.equal(wrong, 0, 'no observer ever saw a partial transfer');
 });
+
+/**
+ * Redis writes the replies to one read's commands together: a transaction sent in one write gets
+ * MULTI's +OK, the QUEUED replies and EXEC's array in one write, although EXEC is answered by the
+ * shards a round later than the rest (the client would otherwise be woken twice).
+ */
+t.test('a cross-shard transaction sent in one write is answered in one write', async (t) => {
+  const keys = keysByShard(SHARDS, 1, 'onewrite:').map((k) => k[0]);
+  const conn = await RawConn.connect(srv.port);
+  t.teardown(() => conn.close());
+  let chunks = 0;
+  conn.sock.on('data', () => chunks++);
+  const counts: number[] = [];
+  for (let round = 0; round < 20; round++) {
+    chunks = 0;
+    conn.sock.cork(); // one write
+    conn.send('MULTI');
+    for (const k of keys) conn.send('INCR', k);
+    conn.send('EXEC');
+    conn.sock.uncork();
+    const r = await conn.read(keys.length + 2);
+    t.equal(r, `+OK\r\n${'+QUEUED\r\n'.repeat(keys.length)}*${keys.length}\r\n${keys.map(() => `:${round + 1}\r\n`).join('')}`);
+    counts.push(chunks);
+  }
+  t.same(counts, counts.map(() => 1), 'one TCP chunk per transaction');
+});
