@@ -83,9 +83,6 @@ export class Client implements ReplySink {
   subs: ClientSubs | null = null;
   /** When the output buffer went over the soft limit (0 = it is not over). */
   softLimitSince = 0;
-  /** Bytes and table entry of the last command name this client sent (lookup cache). */
-  lastName: Buffer | null = null;
-  lastSpec: CommandSpec | null = null;
   replyMode = ReplyMode.On;
   noEvict = false;
   /** RequestFlag bits that every request of this client carries (CLIENT NO-TOUCH). */

@@ -15,9 +15,9 @@ import {
   arityOk,
   commandByName,
   keyIndices,
-  lookupCommand,
   type CommandSpec,
 } from '../shared/command-table.js';
+import { CommandNames } from './command-names.js';
 import { keyHashSlot, keyHashSlotOfString } from '../shared/crc16.js';
 import { parseScanCursor } from '../shared/numbers.js';
 import { slotTable } from '../shared/sharding.js';
@@ -132,7 +132,7 @@ export class Server extends EventEmitter implements ClientHost {
   /** Per-command stats of the commands the acceptor answers itself, by command index. */
   readonly localStats = COMMANDS.map(() => ({ calls: 0, usec: 0, failed: 0 }));
   /** Raw command name → spec cache, so the hot path does not lower-case every name. */
-  private readonly nameCache = new Map<string, CommandSpec | null>();
+  private readonly commandNames = new CommandNames();
   readonly stats: ServerStats = {
     startedAt: Date.now(),
     connectionsReceived: 0,
@@ -400,44 +400,12 @@ export class Server extends EventEmitter implements ClientHost {
 
   // ------------------------------------------------------------------ dispatch
 
-  private lookup(buf: Buffer, start: number, end: number, client: Client): CommandSpec | null {
-    // Pipelines repeat the same command: compare the name's bytes with the client's previous one.
-    const last = client.lastName;
-    const n = end - start;
-    if (last !== null && last.length === n) {
-      let same = true;
-      for (let i = 0; i < n; i++) {
-        if (buf[start + i] !== last[i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return client.lastSpec;
-    }
-    const spec = this.lookupByName(buf, start, end);
-    if (n <= 32) {
-      client.lastName = Buffer.from(buf.subarray(start, end));
-      client.lastSpec = spec;
-    }
-    return spec;
-  }
-
-  private lookupByName(buf: Buffer, start: number, end: number): CommandSpec | null {
-    const raw = buf.latin1Slice(start, end);
-    let spec = this.nameCache.get(raw);
-    if (spec === undefined) {
-      spec = lookupCommand(raw.toLowerCase()) ?? null;
-      if (this.nameCache.size < 4096) this.nameCache.set(raw, spec);
-    }
-    return spec;
-  }
-
   /** Route the command the client's parser just produced. */
   private dispatch(client: Client): void {
     const p = client.parser;
     const buf = p.args;
     const argc = p.argc;
-    let spec = this.lookup(buf, p.starts[0], p.ends[0], client);
+    let spec = this.commandNames.find(buf, p.starts[0], p.ends[0]);
     if (spec === null) {
       this.reject(client, null, unknownCommandError(buf, p.starts, p.ends, argc));
       return;
