@@ -98,6 +98,12 @@ async function launch(
   log.notice(`Ferrous version=${FERROUS_VERSION}, redis compatibility=7.0, node=${process.versions.node}, pid=${process.pid}, shards=${config.getInt('shards')}, just started`);
   await server.start();
   log.notice(`Server initialized`);
+  // maxmemory is accepted for compatibility but not enforced: say so where an operator looks.
+  const warnMaxmemory = (value: string) => {
+    if (value !== '0') log.warning('WARNING maxmemory is set, but Ferrous does not enforce it yet: no key is evicted and no command is refused for memory.');
+  };
+  warnMaxmemory(String(config.getInt('maxmemory')));
+  config.onChange('maxmemory', warnMaxmemory);
   // Like Redis, the dataset loads after the sockets listen: clients connecting meanwhile get -LOADING.
   try {
     await server.persistence.loadAtStartup();

@@ -973,20 +973,20 @@ function buildRegistry(): SpecImpl[] {
     },
   }));
   add(numericSpec('client-query-buffer-limit', 1073741824n, mem(1048576n, LONG_MAX, { section: S.cli, doc: 'Maximum query buffer size of a single client.' }, 'size_t')));
-  add(numericSpec('maxmemory-clients', 0n, { ...mem(-100n, LLONG_MAX, { section: S.cli, doc: 'Total memory all clients may use before the biggest ones are evicted: bytes or a percentage of maxmemory (0 disables).' }, 'ssize_t'), percent: true }));
+  add(numericSpec('maxmemory-clients', 0n, { ...mem(-100n, LLONG_MAX, { section: S.cli, noop: true, doc: 'Total memory all clients may use before the biggest ones are evicted: bytes or a percentage of maxmemory (0 disables). Accepted for compatibility: Ferrous does not evict clients.' }, 'ssize_t'), percent: true }));
   add(numericSpec('proto-max-bulk-len', 536870912n, mem(1048576n, LONG_MAX, { section: S.cli, doc: 'Maximum size of a single bulk string in a request.' }, 'll')));
 
   // ----- MEMORY MANAGEMENT -----
-  add(numericSpec('maxmemory', 0n, mem(0n, ULLONG_MAX, { section: S.mem, doc: 'Memory limit (0: no limit). When reached, keys are evicted according to maxmemory-policy.' }, 'ull')));
+  add(numericSpec('maxmemory', 0n, mem(0n, ULLONG_MAX, { section: S.mem, noop: true, doc: 'Memory limit (0: no limit). Accepted and reported by INFO for compatibility, not enforced yet: Ferrous neither evicts keys nor answers OOM when the dataset grows past it.' }, 'ull')));
   add(enumSpec('maxmemory-policy', [
     ['volatile-lru', 0], ['volatile-lfu', 1], ['volatile-random', 2], ['volatile-ttl', 3],
     ['allkeys-lru', 4], ['allkeys-lfu', 5], ['allkeys-random', 6], ['noeviction', 7],
-  ], 7, { section: S.mem, doc: 'Eviction policy: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random or noeviction. With an LFU policy keys track their access frequency (OBJECT FREQ) instead of their idle time (OBJECT IDLETIME); RDB files record IDLE under an LRU policy and FREQ under an LFU one.' }));
-  add(numericSpec('maxmemory-samples', 5n, int(1n, INT_MAX, { section: S.mem, doc: 'Sample size of the approximated LRU/LFU/TTL eviction.' })));
-  add(numericSpec('maxmemory-eviction-tenacity', 10n, int(0n, 100n, { section: S.mem, doc: 'Eviction effort per command (0..100).' })));
+  ], 7, { section: S.mem, doc: 'Eviction policy: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random or noeviction (nothing is evicted yet, see maxmemory). With an LFU policy keys track their access frequency (OBJECT FREQ) instead of their idle time (OBJECT IDLETIME); RDB files record IDLE under an LRU policy and FREQ under an LFU one.' }));
+  add(numericSpec('maxmemory-samples', 5n, int(1n, INT_MAX, { section: S.mem, noop: true, doc: 'Sample size of the approximated LRU/LFU/TTL eviction. Accepted for compatibility (see maxmemory).' })));
+  add(numericSpec('maxmemory-eviction-tenacity', 10n, int(0n, 100n, { section: S.mem, noop: true, doc: 'Eviction effort per command (0..100). Accepted for compatibility (see maxmemory).' })));
 
   // ----- LAZY FREEING -----
-  add(boolSpec('lazyfree-lazy-eviction', false, { section: S.lazy, doc: 'Free evicted values in the background.' }));
+  add(boolSpec('lazyfree-lazy-eviction', false, { section: S.lazy, noop: true, doc: 'Free evicted values in the background. Accepted for compatibility (see maxmemory).' }));
   add(boolSpec('lazyfree-lazy-expire', false, { section: S.lazy, doc: 'Free expired values in the background.' }));
   add(boolSpec('lazyfree-lazy-server-del', false, { section: S.lazy, doc: 'Free values deleted implicitly (e.g. RENAME) in the background.' }));
   add(boolSpec('lazyfree-lazy-user-del', false, { section: S.lazy, doc: 'Make DEL behave like UNLINK.' }));
