@@ -222,9 +222,15 @@ export class Scripting {
     return this.inFlight !== 0 || this.globalRuns !== 0;
   }
 
+  /** Answer a call the acceptor settles itself (NOSCRIPT, bad numkeys…): a call of its own in INFO. */
   private reply(inv: Invocation, text: string): void {
     const b = Buffer.from(text, 'latin1');
-    if (b[0] === 45) this.server.countError(text.slice(1, text.includes(' ') ? text.indexOf(' ') : text.length - 2));
+    const st = this.server.localStats[inv.spec.index];
+    st.calls++;
+    if (b[0] === 45) {
+      st.failed++;
+      this.server.countError(text.slice(1, text.includes(' ') ? text.indexOf(' ') : text.length - 2));
+    }
     inv.sink.deliver(b, 0, b.length, inv.tag);
   }
 
@@ -273,7 +279,9 @@ export class Scripting {
     const c = run.inv.client;
     run.shardIndex = shard.index;
     this.runsOn[shard.index].push(run);
-    shard.send(owner, run, scriptCmd(), run.inv.db, c.id, 0, (c.resp === 3 ? RequestFlag.Resp3 : 0) | c.requestFlags, sc, argc);
+    // The tag (unused by a run's reply) names the command the run is for: the shard files its
+    // INFO commandstats under EVAL, EVALSHA, FCALL….
+    shard.send(owner, run, scriptCmd(), run.inv.db, c.id, run.inv.spec.index, (c.resp === 3 ? RequestFlag.Resp3 : 0) | c.requestFlags, sc, argc);
     // Published with the rest of this turn's requests (one wake-up per batch, as for any command).
     this.server.shards.schedulePublish();
   }

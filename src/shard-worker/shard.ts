@@ -78,8 +78,40 @@ export class Shard implements ShardServices {
   /** Refresh the cached clocks (start of a batch, and every so often within a long one). */
   tick(): void {
     this.now = Date.now();
-    this.lastClock = performance.now();
+    this.settleClock();
     this.access.tick(this.now);
+  }
+
+  /**
+   * Commands timed as a run rather than one by one: Redis's FAST ones (O(1)/O(log N): GET, INCR,
+   * LPUSH…). A clock read costs as much as executing GET, so a run of them between two reads shares
+   * the elapsed time evenly in INFO commandstats; every other command is timed on its own.
+   */
+  private readonly timedInRuns: boolean[] = COMMANDS.map((s) => s.flags.has('fast'));
+  /** Fast commands run since lastClock whose time is not yet attributed. */
+  private readonly runCmds = new Uint16Array(256);
+  private runLen = 0;
+  /** execute() nesting (a script's redis.call runs inside its EVAL): nested commands are timed alone. */
+  private execDepth = 0;
+  /**
+   * The command a __script frame runs for (EVAL, EVALSHA, FCALL…; the acceptor sends its index as the
+   * frame's tag, which script replies do not need): its statistics are filed under that name.
+   */
+  scriptStatsAs = -1;
+  /** Set by a handler whose run must not count: a fast script run handing over to a global one. */
+  uncounted = false;
+
+  /** Read the clock and give the time since lastClock to the pending run of fast commands. */
+  settleClock(): number {
+    const t = performance.now();
+    const n = this.runLen;
+    if (n > 0) {
+      const each = ((t - this.lastClock) * 1000) / n;
+      for (let i = 0; i < n; i++) this.cmdStats[this.runCmds[i]].usec += each;
+      this.runLen = 0;
+    }
+    this.lastClock = t;
+    return t;
   }
 
   constructor(init: ShardInit) {
@@ -231,9 +263,12 @@ export class Shard implements ShardServices {
     const outerPropagated = this.propagated;
     this.propagated = false;
     const handler = handlerAt(cmdIndex);
-    // One clock read per command: the previous command's end is this one's start (the frame decode
-    // in between is attributed to it, a fraction of a microsecond).
-    const t0 = this.lastClock;
+    // At most one clock read per command: the previous command's end is this one's start (the frame
+    // decode in between is attributed to it, a fraction of a microsecond), and fast commands at the
+    // top level are timed as a run (see timedInRuns).
+    const inRun = this.timedInRuns[cmdIndex] && this.execDepth === 0;
+    const t0 = inRun ? 0 : this.runLen > 0 ? this.settleClock() : this.lastClock;
+    this.execDepth++;
     if (handler === undefined) {
       w.error(`ERR unknown command '${spec.name}'`);
     } else {
@@ -245,15 +280,28 @@ export class Shard implements ShardServices {
         w.error(`ERR internal error in '${spec.name}': ${(e as Error).message}`);
       }
     }
+    this.execDepth--;
     db.countLookups = false;
     if (aof && (this.dirty !== dirty0 || (this.allShardsWrite[cmdIndex] && w.errors === errorsBefore)) && !this.propagated && !this.noEffect[cmdIndex]) this.recordEffect(cmdIndex, dbIndex, w, replyStart);
     this.propagated = outerPropagated;
-    const st = this.cmdStats[cmdIndex];
-    st.calls++;
-    const t1 = performance.now();
-    this.lastClock = t1;
-    st.usec += (t1 - t0) * 1000;
-    if (w.errors !== errorsBefore) {
+    let statIndex = cmdIndex;
+    if (cmdIndex === SCRIPT_CMD && this.execDepth === 0 && this.scriptStatsAs >= 0) {
+      statIndex = this.scriptStatsAs;
+      this.scriptStatsAs = -1;
+    }
+    const st = this.cmdStats[statIndex];
+    const counted = !this.uncounted;
+    this.uncounted = false;
+    if (counted) st.calls++;
+    if (inRun) {
+      this.runCmds[this.runLen++] = cmdIndex;
+      if (this.runLen === this.runCmds.length) this.settleClock();
+    } else {
+      const t1 = performance.now();
+      this.lastClock = t1;
+      if (counted) st.usec += (t1 - t0) * 1000;
+    }
+    if (counted && w.errors !== errorsBefore) {
       st.failed++;
       this.errorStats.set(w.lastErrorCode, (this.errorStats.get(w.lastErrorCode) ?? 0) + 1);
     }
@@ -505,6 +553,8 @@ export class ShardLoop {
     this.flushReplies();
     const resume = (): void => {
       this.waitingForLua = null;
+      // The engine's construction is not the script's run time (INFO commandstats).
+      this.shard.tick();
       this.handleRequest(frame, new DataView(frame.buffer, frame.byteOffset, frame.byteLength), 0);
       this.flushReplies();
       this.run();
@@ -572,6 +622,8 @@ export class ShardLoop {
       }
     }
     if (handled > 0) {
+      // The batch's last run of fast commands gets its time now, not with the idle time after it.
+      this.shard.settleClock();
       req.release();
       this.flushReplies();
     }
@@ -707,6 +759,7 @@ export class ShardLoop {
       this.shard.access.setClientNoTouch(noTouch);
     }
     if (kind === FrameKind.Command) {
+      if (cmd === SCRIPT_CMD) this.shard.scriptStatsAs = tag < COMMANDS.length ? tag : -1;
       this.shard.args.decode(bytes, view, off + REQ_HEADER, argc);
       this.shard.execute(cmd, db, connId, (flags & RequestFlag.Resp3) !== 0);
     } else {

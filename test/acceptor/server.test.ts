@@ -197,6 +197,49 @@ t.test('INFO reports keyspace and stats from all shards', async (t) => {
   t.match(all, /ferrous_version:/);
 });
 
+t.test('INFO commandstats: exact calls; fast commands timed as runs never absorb a slow neighbour', async (t) => {
+  const c = await RawConn.connect(srv.port);
+  t.teardown(() => c.close());
+  await c.call('CONFIG', 'RESETSTAT');
+  const key = 'cmdstat:key';
+  // A script busy for 30 ms between two runs of fast commands, all in one write to the key's shard.
+  const busy = "local s = redis.call('TIME') local t0 = s[1] * 1e6 + s[2] repeat local n = redis.call('TIME') until n[1] * 1e6 + n[2] - t0 >= 30000 return 1";
+  c.sock.cork();
+  for (let i = 0; i < 100; i++) c.send('INCR', key);
+  c.send('EVAL', busy, '1', key);
+  for (let i = 0; i < 100; i++) c.send('GET', key);
+  c.sock.uncork();
+  const replies = await c.read(201);
+  t.match(replies, /:100\r\n:1\r\n\$3\r\n100\r\n/);
+  const info = await c.call('INFO', 'commandstats');
+  const stat = (name: string) => {
+    const m = new RegExp(`cmdstat_${name}:calls=(\\d+),usec=(\\d+),`).exec(info);
+    return m === null ? null : { calls: Number(m[1]), usec: Number(m[2]) };
+  };
+  const incr = stat('incr')!;
+  const get = stat('get')!;
+  const evalStat = stat('eval')!;
+  t.equal(incr.calls, 100);
+  t.equal(get.calls, 100);
+  t.equal(evalStat.calls, 1);
+  t.ok(evalStat.usec >= 30000, `EVAL usec ${evalStat.usec}`);
+  t.ok(incr.usec < 15000 && get.usec < 15000, `INCR ${incr.usec} usec, GET ${get.usec} usec: the script's time stays with the script`);
+  t.ok(get.usec > 0 || incr.usec > 0, 'fast commands are timed');
+  // Scripts count under the command that ran them, once, even when a run moves to a global one.
+  const [[home], [other]] = keysByShard(2, 1, 'cmdstat:script:');
+  await c.call('CONFIG', 'RESETSTAT');
+  t.equal(await c.call('EVAL', "redis.call('get', KEYS[1]) return redis.call('incr', ARGV[1])", '1', home, other), ':1\r\n');
+  t.match(await c.call('EVALSHA', 'ffffffffffffffffffffffffffffffffffffffff', '0'), /^-NOSCRIPT/);
+  const sha = (await c.call('SCRIPT', 'LOAD', 'return 1')).split('\r\n')[1];
+  t.equal(await c.call('EVALSHA', sha, '0'), ':1\r\n');
+  const after = await c.call('INFO', 'commandstats');
+  t.match(after, /cmdstat_eval:calls=1,usec=\d+,usec_per_call=[\d.]+,rejected_calls=0,failed_calls=0/);
+  t.match(after, /cmdstat_evalsha:calls=2,usec=\d+,usec_per_call=[\d.]+,rejected_calls=0,failed_calls=1/);
+  t.match(after, /cmdstat_incr:calls=1,/, 'the call inside the script counts too');
+  t.notMatch(after, /__script/);
+  t.notMatch(await c.call('INFO', 'errorstats'), /ESCALATE/);
+});
+
 t.test('values larger than a ring frame take the spill path both ways', async (t) => {
   const r = client(srv);
   t.teardown(() => r.disconnect());

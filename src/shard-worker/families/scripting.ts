@@ -304,6 +304,8 @@ register('__script', (ctx) => {
   if (!completed) {
     host.rollback();
     w.error(ESCALATE_REPLY);
+    // Not a call of its own: the global run that takes over counts (and this is no user error).
+    shard.uncounted = true;
     return;
   }
   host.clearUndo();
