@@ -27,6 +27,7 @@ import {
   commandReply,
 } from '../shared/command-meta.js';
 import { parseStrictIntString } from '../shared/numbers.js';
+import { writeTime } from '../shared/clock.js';
 import { buildInfo } from './info.js';
 import { Kind, PubSub } from './pubsub.js';
 import { execTransaction, unwatchAll, watchKeys } from './transaction.js';
@@ -717,13 +718,7 @@ def('config|help', ({ w }) =>
   ]),
 );
 
-def('time', ({ w }) => {
-  const now = process.hrtime.bigint();
-  const us = BigInt(Date.now()) * 1000n + ((now / 1000n) % 1000n);
-  w.array(2);
-  w.bulk(String(us / 1000000n));
-  w.bulk(String(us % 1000000n));
-});
+def('time', ({ w }) => writeTime(w));
 
 def('info', (ctx) => {
   const { server, client, args, tag, sink } = ctx;

@@ -240,6 +240,26 @@ t.test('INFO commandstats: exact calls; fast commands timed as runs never absorb
   t.notMatch(await c.call('INFO', 'errorstats'), /ESCALATE/);
 });
 
+t.test('a script calling TIME runs in its own shard: the other shards keep serving meanwhile', async (t) => {
+  const [[mine], [theirs]] = keysByShard(2, 1, 'script:time:');
+  const runner = await RawConn.connect(srv.port);
+  const other = await RawConn.connect(srv.port);
+  t.teardown(() => [runner, other].forEach((c) => c.close()));
+  t.equal(await other.call('SET', theirs, 'v'), '+OK\r\n');
+  // Busy for 400 ms by TIME alone; a run that had to go global would hold every shard that long.
+  const busy = "local s = redis.call('TIME') local t0 = s[1] * 1e6 + s[2] repeat local n = redis.call('TIME') until n[1] * 1e6 + n[2] - t0 >= 400000 return redis.call('TIME')";
+  runner.send('EVAL', busy, '1', mine);
+  await new Promise((r) => setTimeout(r, 100));
+  const t0 = Date.now();
+  t.equal(await other.call('GET', theirs), '$1\r\nv\r\n');
+  const waited = Date.now() - t0;
+  const reply = await runner.read(1);
+  t.ok(waited < 200, `GET on the other shard answered in ${waited} ms while the script ran`);
+  const m = /^\*2\r\n\$\d+\r\n(\d+)\r\n\$\d+\r\n(\d+)\r\n$/.exec(reply);
+  t.ok(m !== null, `TIME's reply shape: ${JSON.stringify(reply)}`);
+  t.ok(Math.abs(Number(m![1]) - Date.now() / 1000) < 5 && Number(m![2]) < 1e6, 'seconds and microseconds of now');
+});
+
 t.test('values larger than a ring frame take the spill path both ways', async (t) => {
   const r = client(srv);
   t.teardown(() => r.disconnect());

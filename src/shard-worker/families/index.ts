@@ -15,3 +15,4 @@ import './memory.js';
 import './scripting.js';
 import './dump.js';
 import './persistence.js';
+import './server.js';

@@ -10,7 +10,7 @@
  *  - global: the script holds every shard. Local keys run directly, the rest goes through the acceptor
  *    (Shard.remoteCall), under the script's lock.
  */
-import { register, type ExecContext } from '../context.js';
+import { handlerAt, register, type ExecContext } from '../context.js';
 import { Args, RecentStrings } from '../../shared/frame.js';
 import { ReplyWriter, Err } from '../../protocol/reply-writer.js';
 import { COMMANDS, Route, keyIndices, type CommandSpec } from '../../shared/command-table.js';
@@ -124,6 +124,9 @@ class RunHost implements ScriptHost {
       }
       case Route.AllShards:
         return shard.shardCount === 1;
+      case Route.Local:
+        // The acceptor's commands a shard can answer too (TIME): no need to go global for them.
+        return handlerAt(spec.index) !== undefined;
       default:
         return false;
     }
