@@ -613,7 +613,9 @@ export class Server extends EventEmitter implements ClientHost {
     const { buf, starts, ends } = inv.src;
     const idx = keyIndices(spec, inv.argc);
     const n = this.shards.count;
-    if (n === 1) {
+    // One shard, or key/value pairs that do not pair up (MSET a 1 b): a single shard answers it,
+    // with the command's own arity error in the second case (a split would read past the arguments).
+    if (n === 1 || (spec.step > 1 && (inv.argc - spec.firstKey) % spec.step !== 0)) {
       this.sendWhole(inv, 0);
       return;
     }

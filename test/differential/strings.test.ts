@@ -50,7 +50,7 @@ const cases: DiffCase[] = [
       c('SETRANGE s 536870912 x'), c('SET e ""'), c('GETRANGE e 0 -1'), c('SET i 12345'), c('SETRANGE i 1 9'), c('GET i'),
     ],
   },
-  { name: 'MSET MGET MSETNX', cmds: [c('MSET a 1 b 2 c 3'), c('MGET a b c d'), c('MSET a'), c('MSETNX a 1 z 2'), c('MSETNX y 1 z 2'), c('MGET y z'), ] },
+  { name: 'MSET MGET MSETNX', cmds: [c('MSET a 1 b 2 c 3'), c('MGET a b c d'), c('MSET a'), c('MSET a 1 b'), c('MSET a 1 b 2 c'), c('MGET a b c'), c('MSETNX a 1 b'), c('MSETNX a 1 z 2'), c('MSETNX y 1 z 2'), c('MGET y z'), ] },
   {
     name: 'LCS',
     cmds: [
