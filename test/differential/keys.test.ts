@@ -3,6 +3,8 @@ import { runDifferential, c, type DiffCase } from './harness.js';
 
 const cases: DiffCase[] = [
   { name: 'DEL UNLINK EXISTS TOUCH', cmds: [c('MSET a 1 b 2 c 3'), c('EXISTS a a b x'), c('DEL a x'), c('UNLINK b c'), c('EXISTS a b c'), c('TOUCH a b'), c('SET a 1'), c('TOUCH a a')] },
+  // The largest expiry Redis accepts reads back exactly (Ferrous keeps expiry times as doubles).
+  { name: 'PXAT LLONG_MAX', cmds: [c('SET k v PXAT 9223372036854775807'), c('PEXPIRETIME k'), c('EXPIRETIME k')] },
   {
     name: 'EXPIRE family with options',
     cmds: [

@@ -143,14 +143,15 @@ register('bitcount', (ctx) => {
   if (s0 === null) return;
   const e0 = int64Arg(ctx, 3);
   if (e0 === null) return;
+  // Redis 7.0 answers 0 for this before it looks at BYTE/BIT (so "-2 -5 BAD" is 0, not an error).
+  if (s0 < 0 && e0 < 0 && s0 > e0) {
+    ctx.reply.int(0);
+    return;
+  }
   let isBit = 0;
   if (argc === 5) {
     isBit = unitArg(ctx, 4);
     if (isBit < 0) return;
-  }
-  if (s0 < 0 && e0 < 0 && s0 > e0) {
-    ctx.reply.int(0);
-    return;
   }
   const total = isBit ? len * 8 : len;
   const start = stringRangeIndex(s0, total);

@@ -197,6 +197,9 @@ register('pexpireat', (ctx) => expireGeneric(ctx, false, false));
 /** Write a non-negative ms quantity that may exceed the safe range (expiry times near int64's limit). */
 function replyLong(ctx: ExecContext, n: number): void {
   if (Number.isSafeInteger(n)) ctx.reply.int(n);
+  // Expiry times are kept as doubles: LLONG_MAX (PXAT 9223372036854775807) reads back as 2^63, which
+  // must not go out as an integer no client can parse. Times past 2^53 ms keep a double's precision.
+  else if (n >= 9223372036854775807) ctx.reply.bigint(9223372036854775807n);
   else ctx.reply.bigint(BigInt(n));
 }
 
