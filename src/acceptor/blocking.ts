@@ -36,6 +36,9 @@ function isWrongType(b: Uint8Array, start: number): boolean {
   return b[start] === 45 && Buffer.from(b.buffer, b.byteOffset + start, Math.min(10, b.length - start)).latin1Slice(0, 10) === '-WRONGTYPE';
 }
 
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 0x7fffffff;
+
 /** Where the timeout argument sits. */
 function timeoutIndex(name: string, argc: number): number {
   if (name === 'blmpop' || name === 'bzmpop') return 1;
@@ -96,8 +99,17 @@ export class BlockingManager {
     }
     this.byClient.set(client, w);
     this.addInterest(ids);
-    if (seconds > 0) w.timer = setTimeout(() => this.finish(w, w.nullReply), Math.max(1, Math.round(seconds * 1000)));
+    if (seconds > 0) this.armTimeout(w, Math.max(1, Math.round(seconds * 1000)));
     this.retry(w);
+  }
+
+  /**
+   * Time the wait out after `ms`. Node fires a timer longer than 2^31-1 ms after 1 ms (with a
+   * warning), so a BLPOP … 2147484 would return at once: long waits are chained in pieces.
+   */
+  private armTimeout(w: Waiter, ms: number): void {
+    if (ms > MAX_TIMER_MS) w.timer = setTimeout(() => this.armTimeout(w, ms - MAX_TIMER_MS), MAX_TIMER_MS);
+    else w.timer = setTimeout(() => this.finish(w, w.nullReply), ms);
   }
 
   private addInterest(ids: string[]): void {

@@ -32,6 +32,18 @@ t.test('timeout answers a null after the delay; fractional seconds', async (t) =
   t.equal(await a.call('BLPOP', s0[1], 'abc'), '-ERR timeout is not a float or out of range\r\n');
 });
 
+t.test('a timeout beyond 2^31 ms still waits (not fired at once by the timer limit)', async (t) => {
+  const a = await conn();
+  const b = await conn();
+  let early = '';
+  a.sock.once('data', (d) => (early = d.toString('latin1')));
+  a.send('BLPOP', s1[5], '2147484');
+  await new Promise((r) => setTimeout(r, 200));
+  t.equal(early, '', 'still blocked after 200 ms');
+  t.equal(await b.call('RPUSH', s1[5], 'x'), ':1\r\n');
+  t.equal(await a.read(), `*2\r\n$${s1[5].length}\r\n${s1[5]}\r\n$1\r\nx\r\n`);
+});
+
 t.test('FIFO: clients blocked on a key are served in the order they blocked', async (t) => {
   const waiters = [await conn(), await conn(), await conn()];
   for (const w of waiters) {
