@@ -36,6 +36,8 @@ function isWrongType(b: Uint8Array, start: number): boolean {
   return b[start] === 45 && Buffer.from(b.buffer, b.byteOffset + start, Math.min(10, b.length - start)).latin1Slice(0, 10) === '-WRONGTYPE';
 }
 
+const NULL_ARRAY = Buffer.from('*-1\r\n');
+
 /** The longest delay setTimeout honours. */
 const MAX_TIMER_MS = 0x7fffffff;
 
@@ -81,14 +83,17 @@ export class BlockingManager {
     const a = inv.src;
     const seconds = Number(a.buf.latin1Slice(a.starts[timeoutIndex(inv.spec.name, inv.argc)], a.ends[timeoutIndex(inv.spec.name, inv.argc)]));
     const idx = keyIndices(inv.spec, inv.argc, (i) => a.buf.latin1Slice(a.starts[i], a.ends[i]));
+    const moves = inv.spec.name === 'blmove' || inv.spec.name === 'brpoplpush';
     // BLMOVE/BRPOPLPUSH wait on their source only.
-    const keys = inv.spec.name === 'blmove' || inv.spec.name === 'brpoplpush' ? idx.slice(0, 1) : idx;
+    const keys = moves ? idx.slice(0, 1) : idx;
     const ids = [...new Set(keys.map((i) => `${inv.db}\u0000${a.buf.latin1Slice(a.starts[i], a.ends[i])}`))];
     const w: Waiter = {
       inv: { ...inv, sink: target, tag },
       ids,
       timer: null,
-      nullReply,
+      // Redis 7.0 times a list wait out with a null array, also for BLMOVE/BRPOPLPUSH, whose
+      // non-blocking form (inside MULTI) answers a null bulk (replyToBlockedClientTimedOut).
+      nullReply: moves && nullReply[0] === 36 ? NULL_ARRAY : nullReply,
       retrying: false,
       done: false,
     };

@@ -27,7 +27,9 @@ t.test('timeout answers a null after the delay; fractional seconds', async (t) =
   const start = Date.now();
   t.equal(await a.call('BLPOP', s0[1], '0.2'), '*-1\r\n');
   t.ok(Date.now() - start >= 180, 'waited about 200 ms');
-  t.equal(await a.call('BRPOPLPUSH', s0[1], s0[2], '0.1'), '$-1\r\n');
+  // Redis 7.0 times BRPOPLPUSH/BLMOVE out with a null array (inside MULTI they answer a null bulk).
+  t.equal(await a.call('BRPOPLPUSH', s0[1], s0[2], '0.1'), '*-1\r\n');
+  t.equal(await a.call('BLMOVE', s0[1], s0[2], 'LEFT', 'RIGHT', '0.1'), '*-1\r\n');
   t.equal(await a.call('BLPOP', s0[1], '-1'), '-ERR timeout is negative\r\n');
   t.equal(await a.call('BLPOP', s0[1], 'abc'), '-ERR timeout is not a float or out of range\r\n');
 });

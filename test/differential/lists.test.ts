@@ -67,6 +67,20 @@ const cases: DiffCase[] = [
       c('COMMAND GETKEYS LMPOP 2 a b LEFT'), c('COMMAND GETKEYS LMPOP 3 a b LEFT'),
     ],
   },
+  {
+    // Timed-out waits and their non-blocking form inside MULTI have different null shapes in Redis 7.0.
+    name: 'blocking timeouts and MULTI null shapes',
+    cmds: [
+      c('BLPOP nokey 0.01'), c('BRPOP nokey 0.01'), c('BRPOPLPUSH nokey dst 0.01'), c('BLMOVE nokey dst LEFT RIGHT 0.01'), c('BLMPOP 0.01 1 nokey LEFT'),
+      c('BZPOPMIN nokey 0.01'), c('BZMPOP 0.01 1 nokey MIN'), c('MULTI'), c('BLPOP nokey 0'), c('BRPOPLPUSH nokey dst 0'), c('BLMOVE nokey dst LEFT RIGHT 0'),
+      c('BLMPOP 0 1 nokey LEFT'), c('BZPOPMAX nokey 0'), c('EXEC'),
+    ],
+  },
+  {
+    name: 'blocking timeouts in RESP3',
+    resp: 3,
+    cmds: [c('BLPOP nokey 0.01'), c('BRPOPLPUSH nokey dst 0.01'), c('BLMOVE nokey dst LEFT RIGHT 0.01'), c('BLMPOP 0.01 1 nokey LEFT'), c('BZPOPMIN nokey 0.01'), c('BZMPOP 0.01 1 nokey MIN')],
+  },
   { name: 'LMPOP in RESP3', resp: 3, cmds: [c('RPUSH a 1 2 3'), c('LMPOP 1 a RIGHT COUNT 2'), c('LMPOP 1 nokey LEFT')] },
   {
     name: 'binary elements and COPY',
