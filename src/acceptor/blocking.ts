@@ -16,6 +16,7 @@ import type { Client } from './client.js';
 import type { ReplySink } from './shards.js';
 import { commandByName, keyIndices } from '../shared/command-table.js';
 import type { Invocation, Server } from './server.js';
+import { parseTimeoutSeconds } from '../shared/numbers.js';
 
 interface Waiter {
   inv: Invocation;
@@ -81,7 +82,8 @@ export class BlockingManager {
     const client = inv.client;
     if (client.closed) return;
     const a = inv.src;
-    const seconds = Number(a.buf.latin1Slice(a.starts[timeoutIndex(inv.spec.name, inv.argc)], a.ends[timeoutIndex(inv.spec.name, inv.argc)]));
+    // The shard has checked the timeout already: here it is a whole number of ms (0: no timeout).
+    const ms = parseTimeoutSeconds(a.buf.latin1Slice(a.starts[timeoutIndex(inv.spec.name, inv.argc)], a.ends[timeoutIndex(inv.spec.name, inv.argc)]));
     const idx = keyIndices(inv.spec, inv.argc, (i) => a.buf.latin1Slice(a.starts[i], a.ends[i]));
     const moves = inv.spec.name === 'blmove' || inv.spec.name === 'brpoplpush';
     // BLMOVE/BRPOPLPUSH wait on their source only.
@@ -104,7 +106,7 @@ export class BlockingManager {
     }
     this.byClient.set(client, w);
     this.addInterest(ids);
-    if (seconds > 0) this.armTimeout(w, Math.max(1, Math.round(seconds * 1000)));
+    if (typeof ms === 'number' && ms > 0) this.armTimeout(w, ms);
     this.retry(w);
   }
 

@@ -808,6 +808,23 @@ export function parseLongDouble(s: string): LongDouble | null {
   return { kind: 0, neg, mant: r.mant, exp: r.exp };
 }
 
+/**
+ * Redis's getTimeoutFromObjectOrReply for a timeout in seconds (BLPOP and friends): the whole
+ * milliseconds `(long long)(ftval * 1000.0)`, truncated toward zero (0 means no timeout, so
+ * "0.0004" waits forever), 'float' when string2ld refuses the text, 'negative' when the count is
+ * below zero, which includes every value the cast cannot hold ("inf", "1e400"): on x86-64 it
+ * yields LLONG_MIN.
+ */
+export function parseTimeoutSeconds(s: string): number | 'float' | 'negative' {
+  const ld = parseLongDouble(s);
+  if (ld === null || ld.kind === 2) return 'float';
+  if (ld.kind === 1) return 'negative';
+  let ms = ld.mant * 1000n;
+  ms = ld.exp >= 0 ? ms << BigInt(ld.exp) : ms >> BigInt(-ld.exp);
+  if (ms >= 1n << 63n || (ld.neg && ms > 0n)) return 'negative';
+  return Number(ms);
+}
+
 /** Exact conversion of a finite or non-finite JS double to a long double. */
 export function longDoubleFromNumber(d: number): LongDouble {
   if (d !== d) return LD_NAN;

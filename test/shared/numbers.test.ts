@@ -14,6 +14,7 @@ import {
   longDoubleFromNumber,
   MAX_LONG_DOUBLE_CHARS,
   parseLongDouble,
+  parseTimeoutSeconds,
   parseRedisDouble,
   parseRedisDoubleBytes,
   parseStrictInt,
@@ -1743,4 +1744,13 @@ t.test('hincrByFloat error precedence (HINCRBYFLOAT)', async (t) => {
     if (typeof exp === 'object' && 'error' in exp) continue;
     t.same(hincrByFloat(cur, inc), incrByFloat(cur, inc));
   }
+});
+
+t.test('parseTimeoutSeconds follows getTimeoutFromObjectOrReply', async (t) => {
+  const cases: Array<[string, number | string]> = [
+    ['0', 0], ['1', 1000], ['0.1', 100], ['1.5', 1500], ['0.0004', 0], ['-0.0004', 0], ['-0', 0], ['1e3', 1000000],
+    ['-0.5', 'negative'], ['-1', 'negative'], ['inf', 'negative'], ['-inf', 'negative'], ['1e400', 'negative'], ['9.3e15', 'negative'],
+    ['9.2e15', 9.2e18], ['nan', 'float'], ['abc', 'float'], ['', 'float'], [' 1', 'float'], ['1 ', 'float'],
+  ];
+  for (const [s, want] of cases) t.equal(parseTimeoutSeconds(s), want, JSON.stringify(s));
 });

@@ -7,25 +7,18 @@ import { register, handlerAt, type ExecContext } from '../context.js';
 import { Args } from '../../shared/frame.js';
 import { Err } from '../../protocol/reply-writer.js';
 import { commandByName } from '../../shared/command-table.js';
-import { parseLongDouble } from '../../shared/numbers.js';
+import { parseTimeoutSeconds } from '../../shared/numbers.js';
 import { ListValue, afterRemove } from './lists.js';
 import { ZSet } from '../ds/zset.js';
 import type { Shard } from '../shard.js';
 
 /** Redis's getTimeoutFromObjectOrReply (seconds, long double): false after replying an error. */
 function timeoutOk(ctx: ExecContext, i: number): boolean {
-  const s = ctx.args.str(i);
-  const ld = parseLongDouble(s);
-  const v = ld === null ? NaN : Number(s);
-  if (ld === null || !Number.isFinite(v)) {
-    ctx.reply.error('ERR timeout is not a float or out of range');
-    return false;
-  }
-  if (v < 0) {
-    ctx.reply.error('ERR timeout is negative');
-    return false;
-  }
-  return true;
+  const ms = parseTimeoutSeconds(ctx.args.str(i));
+  if (ms === 'float') ctx.reply.error('ERR timeout is not a float or out of range');
+  else if (ms === 'negative') ctx.reply.error('ERR timeout is negative');
+  else return true;
+  return false;
 }
 
 const inner = new Args();
