@@ -125,8 +125,11 @@ export function execTransaction(server: Server, client: Client, sink: ReplySink,
     const shards = server.shardsOf(inv);
     for (const s of shards) shardSet.add(s);
     // A script always runs as a step of its own under the transaction's lock: it may reach any shard
-    // (and must not be started over after the commands queued behind it went out).
-    return (shards.length > 1 && inv.spec.route === Route.Keys) || inv.spec.route === Route.Script;
+    // (and must not be started over after the commands queued behind it went out). So does SCAN,
+    // which visits the shards one after another: a command queued after it must not reach a shard
+    // before the walk does.
+    const route = inv.spec.route;
+    return (shards.length > 1 && (route === Route.Keys || route === Route.Scan)) || route === Route.Script;
   });
   for (const w of watched) shardSet.add(w.shard);
   const finish = (lock: ShardLock | null) => {

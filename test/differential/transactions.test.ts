@@ -11,6 +11,8 @@ const cases: DiffCase[] = [
   { name: 'runtime errors stay in place', cmds: [c('SET s notanumber'), c('MULTI'), c('INCR s'), c('SET t 1'), c('INCR t'), c('EXEC')] },
   { name: 'SELECT inside MULTI', cmds: [c('MULTI'), c('SELECT 3'), c('SET a 3'), c('SELECT 4'), c('SET a 4'), c('EXEC'), c('GET a'), c('SELECT 3'), c('GET a')] },
   { name: 'keys on many shards, fan-out and cross-shard commands', cmds: [c('MULTI'), c('MSET k1 1 k2 2 foo 3 bar 4'), c('RENAME k1 k9'), c('EXISTS k1 k9 k2 foo bar'), c('DEL k2 foo'), c('DBSIZE'), c('KEYS *'), c('EXEC')], normalize: sortKeysInExec },
+  // SCAN visits the shards one by one: commands queued after it must not overtake the walk.
+  { name: 'SCAN inside MULTI sees the state before the commands after it', cmds: [c('MULTI'), c('SCAN 0 COUNT 1000'), c('SADD k4 a'), c('SET foo 1'), c('SET bar 2'), c('SCAN 0 COUNT 1000'), c('EXEC')], normalize: sortKeysInExec },
   { name: 'RESP3 transaction', resp: 3, cmds: [c('MULTI'), c('GET nokey'), c('SET a 1'), c('EXEC')] },
   { name: 'WATCH: untouched key lets EXEC run', cmds: [c('SET w 1'), c('WATCH w'), c('MULTI'), c('INCR w'), c('EXEC'), c('GET w')] },
   { name: 'WATCH: a write after WATCH aborts EXEC', cmds: [c('SET w 1'), c('WATCH w'), c('SET w 2'), c('MULTI'), c('INCR w'), c('EXEC'), c('GET w')] },
