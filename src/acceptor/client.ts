@@ -109,8 +109,15 @@ export class Client implements ReplySink {
   /** Close once the reply with this sequence number has been written (QUIT, protocol errors). */
   private closeAfter = -1;
   paused = false;
-  /** Fast script runs in flight: the client's next commands wait for them (see acceptor/scripting.ts). */
-  scriptGate = 0;
+  /**
+   * Commands in flight that the client's next commands must not overtake: fast script runs and
+   * script loads (acceptor/scripting.ts), blocking pops (a blocked client runs nothing else, as in
+   * Redis), WATCH (EXEC must see its versions) and SCAN across shards (its walk must not see the
+   * client's later writes). Input is parsed again when the count is back to 0 (Server.ungate).
+   */
+  inputGate = 0;
+  /** Set while the server parses and dispatches this client's input (ungate must not re-enter). */
+  dispatching = false;
   /** Bytes of input consumed but whose commands were held back because the shards are saturated. */
   readonly addr: string;
   readonly laddr: string;

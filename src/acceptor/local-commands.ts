@@ -880,7 +880,7 @@ export function missingLocalHandlers(): string[] {
 // SCRIPT LOAD, FUNCTION LOAD and FUNCTION RESTORE wait for a shard: the client's next commands wait
 // for them (the scripting gate), so a pipelined EVALSHA or FCALL finds what they loaded.
 def('script|load', ({ server, client, args, sink, tag }) => {
-  client.scriptGate++;
+  client.inputGate++;
   server.scripting.load(Buffer.from(args.view(2)), (reply) => {
     sink.deliver(reply, 0, reply.length, tag);
     server.scripting.ungate(client);
@@ -924,7 +924,7 @@ def('function|load', ({ server, client, args, w, sink, tag }) => {
     w.error('ERR Function code was not given');
     return;
   }
-  client.scriptGate++;
+  client.inputGate++;
   void server.scripting.libraries.load(args.str(i), replace).then((res) => {
     const reply = 'error' in res ? `-${res.error}\r\n` : `$${res.name.length}\r\n${res.name}\r\n`;
     if ('error' in res) server.countError(res.error.slice(0, res.error.indexOf(' ') >>> 0));
@@ -995,7 +995,7 @@ def('function|restore', ({ server, client, args, w, sink, tag }) => {
       return;
     }
   }
-  client.scriptGate++;
+  client.inputGate++;
   void server.scripting.libraries.restore(Buffer.from(args.view(2)), policy).then((err) => {
     const b = Buffer.from(err === null ? '+OK\r\n' : `-${err}\r\n`, 'latin1');
     if (err !== null) server.countError(err.slice(0, err.indexOf(' ') >>> 0));

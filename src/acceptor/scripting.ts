@@ -289,7 +289,7 @@ export class Scripting {
   private runFast(run: ScriptRun): void {
     const n = this.server.shards.count;
     const home = run.numkeys > 0 ? run.keyShards[0] : run.inv.client.id % n;
-    run.inv.client.scriptGate++;
+    run.inv.client.inputGate++;
     run.fast = true;
     this.inFlight++;
     this.send(this.server.shards.shards[home], null, run, 'fast');
@@ -332,8 +332,7 @@ export class Scripting {
 
   /** Open one of the client's gates (see the module comment); its input resumes when none is left. */
   ungate(client: Client): void {
-    client.scriptGate--;
-    if (client.scriptGate === 0) this.server.resumeInput(client);
+    this.server.ungate(client);
   }
 
   /** A failed compilation leaves nothing cached (the next EVAL reports the error again). */

@@ -133,6 +133,11 @@ export class Server extends EventEmitter implements ClientHost {
   readonly localStats = COMMANDS.map(() => ({ calls: 0, usec: 0, failed: 0 }));
   /** Raw command name → spec cache, so the hot path does not lower-case every name. */
   private readonly commandNames = new CommandNames();
+  /**
+   * Commands the client's next commands must not overtake (Client.inputGate): blocking pops, WATCH,
+   * and SCAN when it walks several shards.
+   */
+  private readonly gatesInput: boolean[];
   readonly stats: ServerStats = {
     startedAt: Date.now(),
     connectionsReceived: 0,
@@ -169,6 +174,7 @@ export class Server extends EventEmitter implements ClientHost {
     };
     const count = config.getInt('shards');
     this.slotToShard = slotTable(count);
+    this.gatesInput = COMMANDS.map((s) => s.flags.has('blocking') || s.name === 'watch' || (s.route === Route.Scan && count > 1));
     this.shards = new ShardSet({
       count,
       databases: config.getInt('databases'),
@@ -353,17 +359,39 @@ export class Server extends EventEmitter implements ClientHost {
     this.shards.schedulePublish();
   }
 
+  /** A gated command of the client was answered (see Client.inputGate): go on with its input. */
+  ungate(client: Client): void {
+    client.inputGate--;
+    // Answered while its own dispatch is still running: the dispatch loop goes on by itself.
+    if (client.inputGate === 0 && !client.dispatching) this.resumeInput(client);
+  }
+
+  /** The client's sink, opening its input gate once the reply has been delivered. */
+  private gatedSink(client: Client, inner: ReplySink): ReplySink {
+    return {
+      deliver: (bytes, start, end, tag) => {
+        inner.deliver(bytes, start, end, tag);
+        this.ungate(client);
+      },
+    };
+  }
+
   private processInput(client: Client): void {
     const parser = client.parser;
-    while (!client.closed && !client.paused && client.scriptGate === 0) {
-      const r = parser.next();
-      if (r === ParseResult.NeedMore) break;
-      if (r === ParseResult.Error) {
-        this.protocolError(client, parser.error);
-        return;
+    client.dispatching = true;
+    try {
+      while (!client.closed && !client.paused && client.inputGate === 0) {
+        const r = parser.next();
+        if (r === ParseResult.NeedMore) break;
+        if (r === ParseResult.Error) {
+          this.protocolError(client, parser.error);
+          return;
+        }
+        this.stats.commandsProcessed++;
+        this.dispatch(client);
       }
-      this.stats.commandsProcessed++;
-      this.dispatch(client);
+    } finally {
+      client.dispatching = false;
     }
   }
 
@@ -477,6 +505,11 @@ export class Server extends EventEmitter implements ClientHost {
     inv.owner = null;
     // CLIENT REPLY decides about replies itself (ON answers even while replies are off).
     inv.tag = client.nextTag(spec.name !== 'client|reply');
+    // The client's next commands wait for this one's reply (see Client.inputGate).
+    if (this.gatesInput[spec.index]) {
+      client.inputGate++;
+      inv.sink = this.gatedSink(client, client);
+    }
     // A blocking command parks the client instead of answering null (not inside MULTI: see EXEC).
     if (spec.flags.has('blocking')) {
       client.markBlocking(inv.tag);

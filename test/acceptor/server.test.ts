@@ -260,6 +260,28 @@ t.test('a script calling TIME runs in its own shard: the other shards keep servi
   t.ok(Math.abs(Number(m![1]) - Date.now() / 1000) < 5 && Number(m![2]) < 1e6, 'seconds and microseconds of now');
 });
 
+t.test('pipelined commands never overtake a blocked pop, a WATCH or a SCAN walking the shards', async (t) => {
+  const c = await RawConn.connect(srv.port);
+  t.teardown(() => c.close());
+  const [[k1, k2], [t1]] = keysByShard(2, 2, 'gate:');
+  const pipeline = async (...cmds: string[][]): Promise<string> => {
+    c.sock.cork();
+    for (const cmd of cmds) c.send(...cmd);
+    c.sock.uncork();
+    return c.read(cmds.length);
+  };
+  // A blocked client runs nothing else: its own LPUSH comes after the timeout (Redis: nil, then 1).
+  t.equal(await pipeline(['BLPOP', k1, '0.05'], ['LPUSH', k1, 'a'], ['LLEN', k1]), '*-1\r\n:1\r\n:1\r\n');
+  // WATCH takes effect before the commands after it: this SET aborts the EXEC.
+  t.equal(await pipeline(['WATCH', k2], ['SET', k2, '8'], ['MULTI'], ['GET', k2], ['EXEC']), '+OK\r\n+OK\r\n+OK\r\n+QUEUED\r\n*-1\r\n');
+  // SCAN sees the keyspace as it was when it was sent, not the writes pipelined after it.
+  await c.call('FLUSHDB');
+  const r = await pipeline(['SET', k1, 'x'], ['SCAN', '0', 'COUNT', '1000'], ['SET', t1, 'y'], ['DEL', k1]);
+  t.equal(r, `+OK\r\n*2\r\n$1\r\n0\r\n*1\r\n$${k1.length}\r\n${k1}\r\n+OK\r\n:1\r\n`);
+  // A blocking pop that is served at once lets the pipeline go on at once.
+  t.equal(await pipeline(['RPUSH', k1, 'v'], ['BLPOP', k1, '0'], ['PING']), `:1\r\n*2\r\n$${k1.length}\r\n${k1}\r\n$1\r\nv\r\n+PONG\r\n`);
+});
+
 t.test('values larger than a ring frame take the spill path both ways', async (t) => {
   const r = client(srv);
   t.teardown(() => r.disconnect());
