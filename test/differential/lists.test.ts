@@ -77,6 +77,10 @@ const cases: DiffCase[] = [
       // Timeouts the C cast turns negative, and what string2ld refuses.
       c('BLPOP nokey inf'), c('BLPOP nokey -inf'), c('BLPOP nokey 1e400'), c('BRPOP nokey 9.3e15'), c('BLPOP nokey nan'), c('BLPOP nokey -0.5'),
       c('BLMOVE nokey dst LEFT RIGHT inf'), c('BZPOPMIN nokey 1e400'), c('BLMPOP inf 1 nokey LEFT'), c('BZMPOP -1 1 nokey MIN'),
+      // The other arguments are checked before the timeout.
+      c('BLMOVE k0 k1 MIDDLE RIGHT -1'), c('BLMOVE k0 k1 LEFT UP abc'), c('BLMPOP -1 1 k5 LEFT COUNT 0'), c('BLMPOP -1 0 k5 LEFT'), c('BLMPOP x 1 k5 UP'),
+      c('BZMPOP abc -1 k5 MIN'), c('BZMPOP abc 1 k5 MIN COUNT -2'), c('BZMPOP abc 1 k5 MIN FOO'), c('BLMPOP -1 2 k5'),
+      c('MULTI'), c('BLMOVE k0 k1 MIDDLE RIGHT -1'), c('BZMPOP abc -1 k5 MIN'), c('BLMPOP 0 1 k5 LEFT COUNT 0'), c('EXEC'),
     ],
   },
   {

@@ -8,7 +8,9 @@ import { Args } from '../../shared/frame.js';
 import { Err } from '../../protocol/reply-writer.js';
 import { commandByName } from '../../shared/command-table.js';
 import { parseTimeoutSeconds } from '../../shared/numbers.js';
-import { ListValue, afterRemove } from './lists.js';
+import { ListValue, afterRemove, lmpopArgs, lmpopRun, whereArg } from './lists.js';
+import { zmpopArgs, zmpopRun } from './zsets.js';
+import type { MpopArgs } from './collection-ops.js';
 import { ZSet } from '../ds/zset.js';
 import type { Shard } from '../shard.js';
 
@@ -79,6 +81,8 @@ register('bzpopmax', (ctx) => blockingPop(ctx, ZSet, false));
 
 register('blmove', (ctx) => {
   const a = ctx.args;
+  // Redis parses LEFT/RIGHT before the timeout (blmoveCommand).
+  if (whereArg(ctx, 3) === null || whereArg(ctx, 4) === null) return;
   if (!timeoutOk(ctx, 5)) return;
   runAs(ctx, 'lmove', ['LMOVE', a.str(1), a.str(2), a.str(3), a.str(4)]);
 });
@@ -89,16 +93,30 @@ register('brpoplpush', (ctx) => {
   runAs(ctx, 'rpoplpush', ['RPOPLPUSH', a.str(1), a.str(2)]);
 });
 
-function mpop(ctx: ExecContext, name: string): void {
+/**
+ * BLMPOP / BZMPOP: the non-blocking form's arguments (everything after the timeout) are checked
+ * first, then the timeout, as lmpopGenericCommand / zmpopGenericCommand do, then it runs.
+ */
+function mpop(ctx: ExecContext, name: string, parse: (ctx: ExecContext) => MpopArgs | null, run: (ctx: ExecContext, p: MpopArgs) => void): void {
   const a = ctx.args;
-  if (!timeoutOk(ctx, 1)) return;
   const argv = [name.toUpperCase()];
   for (let i = 2; i < a.count; i++) argv.push(a.str(i));
-  runAs(ctx, name, argv);
+  inner.setFrom(argv);
+  const saveArgs = ctx.args;
+  ctx.args = inner;
+  const p = parse(ctx);
+  ctx.args = saveArgs;
+  if (p === null || !timeoutOk(ctx, 1)) return;
+  const saveSpec = ctx.spec;
+  ctx.args = inner;
+  ctx.spec = commandByName(name);
+  run(ctx, p);
+  ctx.args = saveArgs;
+  ctx.spec = saveSpec;
 }
 
-register('blmpop', (ctx) => mpop(ctx, 'lmpop'));
-register('bzmpop', (ctx) => mpop(ctx, 'zmpop'));
+register('blmpop', (ctx) => mpop(ctx, 'lmpop', lmpopArgs, lmpopRun));
+register('bzmpop', (ctx) => mpop(ctx, 'zmpop', zmpopArgs, zmpopRun));
 
 // __blockon / __blockoff db key…: keys whose writes this shard reports as ready events.
 register('__blockon', (ctx) => {

@@ -133,3 +133,11 @@ export function replyScanPage(ctx: ExecContext, next: number, out: string[]): vo
   w.bulk(String(next));
   w.bulkArray(out);
 }
+
+/** LMPOP's / ZMPOP's parsed arguments: numkeys key… LEFT|RIGHT or MIN|MAX [COUNT n]. */
+export interface MpopArgs {
+  numkeys: number;
+  /** LEFT for LMPOP, MAX for ZMPOP. */
+  flag: boolean;
+  count: number;
+}

@@ -18,6 +18,7 @@ import type { Collection, Value } from '../keyspace.js';
 import { StringDeque } from '../ds/string-deque.js';
 import { registerCodec } from '../value-codec.js';
 import { BEYOND_SAFE, longArg, longArgAtLeast } from './int-args.js';
+import type { MpopArgs } from './collection-ops.js';
 
 const ERR_POSITIVE = 'ERR value is out of range, must be positive';
 const ERR_OUT_OF_RANGE = 'ERR index out of range';
@@ -94,7 +95,7 @@ function listAt(ctx: ExecContext, key: string): ListValue | undefined | null {
 }
 
 /** LEFT / RIGHT (getListPositionFromObjectOrReply): true for LEFT, false for RIGHT, null after a syntax error. */
-function whereArg(ctx: ExecContext, i: number): boolean | null {
+export function whereArg(ctx: ExecContext, i: number): boolean | null {
   if (ctx.args.is(i, 'left')) return true;
   if (ctx.args.is(i, 'right')) return false;
   ctx.reply.error(Err.syntax);
@@ -468,32 +469,42 @@ register('lmove', (ctx) => {
 
 register('rpoplpush', (ctx) => lmove(ctx, false, true));
 
-register('lmpop', (ctx) => {
+/** Parse LMPOP's arguments, or reply the error and answer null (BLMPOP checks them before its timeout). */
+export function lmpopArgs(ctx: ExecContext): MpopArgs | null {
   const a = ctx.args;
   const w = ctx.reply;
   const numkeys = longArgAtLeast(ctx, 1, 1, ERR_NUMKEYS);
-  if (numkeys === null) return;
+  if (numkeys === null) return null;
   const whereIdx = 1 + numkeys + 1;
   if (whereIdx >= a.count) {
     w.error(Err.syntax);
-    return;
+    return null;
   }
   const head = whereArg(ctx, whereIdx);
-  if (head === null) return;
+  if (head === null) return null;
   let count = -1;
   for (let j = whereIdx + 1; j < a.count; j++) {
     const moreArgs = a.count - 1 - j;
     if (count === -1 && a.is(j, 'count') && moreArgs > 0) {
       j++;
       const c = longArgAtLeast(ctx, j, 1, ERR_COUNT_POSITIVE);
-      if (c === null) return;
+      if (c === null) return null;
       count = c;
     } else {
       w.error(Err.syntax);
-      return;
+      return null;
     }
   }
-  if (count === -1) count = 1;
+  return { numkeys, flag: head, count: count === -1 ? 1 : count };
+}
+
+/** LMPOP with its arguments parsed: pop from the first non-empty list. */
+export function lmpopRun(ctx: ExecContext, p: MpopArgs): void {
+  const a = ctx.args;
+  const w = ctx.reply;
+  const head = p.flag;
+  const count = p.count;
+  const whereIdx = 1 + p.numkeys + 1;
   for (let j = 2; j < whereIdx; j++) {
     const key = a.str(j);
     const l = listAt(ctx, key);
@@ -506,4 +517,9 @@ register('lmpop', (ctx) => {
     return;
   }
   w.nullArray();
+}
+
+register('lmpop', (ctx) => {
+  const p = lmpopArgs(ctx);
+  if (p !== null) lmpopRun(ctx, p);
 });

@@ -14,7 +14,7 @@ import type { Value } from '../keyspace.js';
 import { ZSet, type LexBound, type ScoreRange } from '../ds/zset.js';
 import type { SkipNode } from '../ds/skiplist.js';
 import { registerCodec } from '../value-codec.js';
-import { beginScan, replyScanPage, scanHashtablePage } from './collection-ops.js';
+import { beginScan, replyScanPage, scanHashtablePage, type MpopArgs } from './collection-ops.js';
 import { formatDouble17g, parseRedisDouble, parseRedisDoubleBytes } from '../../shared/numbers.js';
 import { longArg, longArgAtLeast, randomCountArg } from './int-args.js';
 import { globMatchString } from '../../shared/glob.js';
@@ -669,21 +669,22 @@ function zpopMinMax(ctx: ExecContext, max: boolean): void {
 register('zpopmin', (ctx) => zpopMinMax(ctx, false));
 register('zpopmax', (ctx) => zpopMinMax(ctx, true));
 
-register('zmpop', (ctx) => {
+/** Parse ZMPOP's arguments, or reply the error and answer null (BZMPOP checks them before its timeout). */
+export function zmpopArgs(ctx: ExecContext): MpopArgs | null {
   const a = ctx.args;
   const numkeys = longArgAtLeast(ctx, 1, 1, ERR_NUMKEYS);
-  if (numkeys === null) return;
+  if (numkeys === null) return null;
   const whereIdx = 1 + numkeys + 1;
   if (whereIdx >= a.count) {
     ctx.reply.error(Err.syntax);
-    return;
+    return null;
   }
   let max: boolean;
   if (a.is(whereIdx, 'min')) max = false;
   else if (a.is(whereIdx, 'max')) max = true;
   else {
     ctx.reply.error(Err.syntax);
-    return;
+    return null;
   }
   let count = -1;
   for (let j = whereIdx + 1; j < a.count; j++) {
@@ -691,15 +692,24 @@ register('zmpop', (ctx) => {
     if (count === -1 && a.is(j, 'count') && more) {
       j++;
       const c = longArgAtLeast(ctx, j, 1, ERR_COUNT);
-      if (c === null) return;
+      if (c === null) return null;
       count = c;
     } else {
       ctx.reply.error(Err.syntax);
-      return;
+      return null;
     }
   }
-  if (count === -1) count = 1;
-  zpopGeneric(ctx, 2, numkeys, max, true, count, true, true);
+  return { numkeys, flag: max, count: count === -1 ? 1 : count };
+}
+
+/** ZMPOP with its arguments parsed. */
+export function zmpopRun(ctx: ExecContext, p: MpopArgs): void {
+  zpopGeneric(ctx, 2, p.numkeys, p.flag, true, p.count, true, true);
+}
+
+register('zmpop', (ctx) => {
+  const p = zmpopArgs(ctx);
+  if (p !== null) zmpopRun(ctx, p);
 });
 
 // ---------------------------------------------------------------------------------------------- ZUNION / ZINTER / ZDIFF
