@@ -225,14 +225,18 @@ export class Shard implements ShardServices {
   }
 
   swapDbs(a: number, b: number): void {
+    // Redis's touchAllWatchedKeysInDb both ways: a watched key of either database changes if it
+    // exists in one of the two (a key missing from both still reads as missing after the swap).
+    for (const [id, w] of this.watches) {
+      const sep = id.indexOf('\u0000');
+      const db = Number(id.slice(0, sep));
+      if (db !== a && db !== b) continue;
+      const key = id.slice(sep + 1);
+      if (this.dbs[a].main.has(key) || this.dbs[b].main.has(key)) w.version++;
+    }
     const t = this.dbs[a];
     this.dbs[a] = this.dbs[b];
     this.dbs[b] = t;
-    // Every watched key of both databases may now hold something else (Redis touches them all).
-    for (const [id, w] of this.watches) {
-      const db = Number(id.slice(0, id.indexOf('\u0000')));
-      if (db === a || db === b) w.version++;
-    }
   }
 
   /**

@@ -18,6 +18,13 @@ const cases: DiffCase[] = [
   { name: 'WATCH: a write after WATCH aborts EXEC', cmds: [c('SET w 1'), c('WATCH w'), c('SET w 2'), c('MULTI'), c('INCR w'), c('EXEC'), c('GET w')] },
   { name: 'WATCH: a missing key created after WATCH aborts', cmds: [c('WATCH nokey'), c('SET nokey 1'), c('MULTI'), c('PING'), c('EXEC')] },
   { name: 'WATCH: UNWATCH, DISCARD and errors', cmds: [c('WATCH w'), c('SET w 2'), c('UNWATCH'), c('MULTI'), c('PING'), c('EXEC'), c('MULTI'), c('WATCH w'), c('DISCARD'), c('WATCH')] },
+  {
+    name: 'WATCH: SWAPDB and FLUSHDB leave keys that exist on neither side alone',
+    cmds: [
+      c('WATCH nokey'), c('SWAPDB 1 0'), c('MULTI'), c('PING'), c('EXEC'), c('SELECT 1'), c('SET only1 x'), c('SELECT 0'), c('WATCH only1'), c('SWAPDB 0 1'),
+      c('MULTI'), c('PING'), c('EXEC'), c('WATCH nokey2'), c('FLUSHDB'), c('MULTI'), c('PING'), c('EXEC'), c('FLUSHALL'),
+    ],
+  },
   { name: 'WATCH: FLUSHDB and SWAPDB touch watched keys', cmds: [c('SET w 1'), c('WATCH w'), c('FLUSHDB'), c('MULTI'), c('PING'), c('EXEC'), c('SET w 1'), c('WATCH w'), c('SWAPDB 0 1'), c('MULTI'), c('PING'), c('EXEC')] },
   { name: 'WATCH: keys on several shards', cmds: [c('MSET k1 1 k2 2 foo 3'), c('WATCH k1 k2 foo'), c('MULTI'), c('INCR k1'), c('INCR foo'), c('EXEC'), c('WATCH k1 foo'), c('SET foo x'), c('MULTI'), c('INCR k1'), c('EXEC'), c('GET k1')] },
   { name: 'WATCH in RESP3: aborted EXEC is null', resp: 3, cmds: [c('SET w 1'), c('WATCH w'), c('DEL w'), c('MULTI'), c('PING'), c('EXEC')] },
