@@ -81,6 +81,15 @@ const cases: DiffCase[] = [
       c('GET p'), c('PFDEBUG DECODE p'), c('PFADD q x y'), c('PFDEBUG GETREG q'), c('GET q'), c('PFDEBUG encoding q'),
     ],
   },
+  {
+    // A run past register 16383 (Redis's CVE-2025-32023 check) and a cached count past 2^53.
+    name: 'hand-edited values: overflowing sparse run in merges, huge cached count',
+    cmds: [
+      c('PFMERGE ov'), ['SETRANGE', 'ov', '18', Buffer.from([0xff, 0xff])], c('PFCOUNT ov ov'), c('PFMERGE d ov'), c('PFCOUNT ov'),
+      c('PFADD big a'), ['SETRANGE', 'big', '8', Buffer.from([1, 0, 0, 0, 0, 0, 0x20, 0])], c('PFCOUNT big'),
+      ['SETRANGE', 'big', '8', Buffer.from([0, 0, 0, 0, 0, 0, 0, 0x70])], c('PFCOUNT big'),
+    ],
+  },
   { name: 'RESP3', resp: 3, cmds: [c('PFADD r a b'), c('PFCOUNT r'), c('PFMERGE r'), c('PFDEBUG ENCODING r')] },
 ];
 

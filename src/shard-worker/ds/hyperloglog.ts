@@ -235,12 +235,15 @@ export class Hll {
     return (this.b[15] & 0x80) === 0;
   }
 
-  /** The cached cardinality (only meaningful when validCache()). */
-  cachedCard(): number {
+  /**
+   * The cached cardinality (only meaningful when validCache()): a bigint past 2^53, which only a
+   * hand-edited value holds (SETRANGE/BITFIELD on the header), so that PFCOUNT repeats it exactly.
+   */
+  cachedCard(): number | bigint {
     const b = this.b;
     const lo = (b[8] | (b[9] << 8) | (b[10] << 16) | (b[11] << 24)) >>> 0;
     const hi = (b[12] | (b[13] << 8) | (b[14] << 16) | (b[15] << 24)) >>> 0;
-    return hi * 4294967296 + lo;
+    return hi < 0x200000 ? hi * 4294967296 + lo : (BigInt(hi) << 32n) | BigInt(lo);
   }
 
   setCachedCard(card: number): void {
@@ -479,7 +482,8 @@ export class Hll {
       } else {
         let runlen = (op & 3) + 1;
         const regval = ((op >> 2) & 0x1f) + 1;
-        if (runlen + i > HLL_REGISTERS) break;
+        // A run past the last register is a corrupt value (Redis's CVE-2025-32023 check).
+        if (runlen + i > HLL_REGISTERS) return false;
         while (runlen--) {
           if (regval > max[i]) max[i] = regval;
           i++;

@@ -98,7 +98,9 @@ register('pfcount', (ctx) => {
     return;
   }
   if (hll.validCache()) {
-    ctx.reply.int(hll.cachedCard());
+    const card = hll.cachedCard();
+    if (typeof card === 'bigint') ctx.reply.bigint(card);
+    else ctx.reply.int(card);
     return;
   }
   const card = hll.count();
