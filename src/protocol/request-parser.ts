@@ -11,7 +11,8 @@
 import { splitArgs } from './split-args.js';
 
 const MAX_INLINE = 64 * 1024; // PROTO_INLINE_MAX_SIZE
-const MAX_MULTIBULK = 1024 * 1024;
+/** Redis 7.0 refuses a multibulk count above INT_MAX only; the offsets grow as arguments arrive. */
+const MAX_MULTIBULK = 2147483647;
 
 export interface ParserLimits {
   /** proto-max-bulk-len */
@@ -170,8 +171,9 @@ export class RequestParser {
       this.argc = 0;
       return ParseResult.Command;
     }
-    if (count > this.starts.length) this.grow(count);
     for (let i = 0; i < count; i++) {
+      // Grown as arguments arrive, never to the announced count at once (a bare "*2000000000").
+      if (i >= this.starts.length) this.grow(Math.min(count, this.starts.length * 2));
       if (p >= buf.length) return this.needFrom(start, p, 1);
       if (buf[p] !== 36) {
         return this.fail(`expected '$', got '${String.fromCharCode(buf[p])}'`);
@@ -245,7 +247,8 @@ export class RequestParser {
       this.need = buf.length - start + 1;
       return ParseResult.NeedMore;
     }
-    if (nl - start > MAX_INLINE) return this.fail('too big inline request');
+    // With its newline in, a line of any length is a command (Redis checks the size only while it
+    // is still waiting for the newline).
     let end = nl;
     if (end > start && buf[end - 1] === 13) end--;
     if (this.inlineInPlace(buf, start, end)) {

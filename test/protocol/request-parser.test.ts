@@ -67,10 +67,12 @@ t.test('unquoted inline lines split in place exactly as splitArgs splits them', 
 t.test('protocol errors use Redis wording', (t) => {
   t.equal(parseAll([Buffer.from('*2\r\n+3\r\n')]).error, "expected '$', got '+'");
   t.equal(parseAll([Buffer.from('*x\r\n')]).error, 'invalid multibulk length');
-  t.equal(parseAll([Buffer.from('*1048577\r\n')]).error, 'invalid multibulk length');
+  t.equal(parseAll([Buffer.from('*2147483648\r\n')]).error, 'invalid multibulk length');
+  t.same(parseAll([Buffer.from('*2000000000\r\n$4\r\nPING\r\n')]), { cmds: [], error: '' }, 'a huge count waits for its arguments');
   t.equal(parseAll([Buffer.from('*1\r\n$-5\r\n')]).error, 'invalid bulk length');
   t.equal(parseAll([Buffer.from('*1\r\n$100\r\n')], { ...limits, maxBulkLen: 10 }).error, 'invalid bulk length');
   t.equal(parseAll([Buffer.alloc(70 * 1024, 97)]).error, 'too big inline request');
+  t.equal(parseAll([Buffer.concat([Buffer.alloc(70 * 1024, 97), Buffer.from(' b\r\n')])]).cmds[0].length, 2, 'a long line with its newline is a command');
   t.end();
 });
 
