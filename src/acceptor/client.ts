@@ -286,7 +286,7 @@ export class Client implements ReplySink {
   closeAfterReply(tag: number): void {
     this.closeAfter = ((tag & SEQ_MASK) + 1) & SEQ_MASK;
     if (this.seqWritten === this.closeAfter) {
-      this.flush();
+      this.flush(true);
       this.close();
     }
   }

@@ -131,7 +131,7 @@ export class Server extends EventEmitter implements ClientHost {
   private readonly localCtx: LocalContext;
   /** Per-command stats of the commands the acceptor answers itself, by command index. */
   readonly localStats = COMMANDS.map(() => ({ calls: 0, usec: 0, failed: 0 }));
-  /** Raw command name → spec cache, so the hot path does not lower-case every name. */
+  /** Command lookup from the name's bytes, with no string made per request. */
   private readonly commandNames = new CommandNames();
   /**
    * Commands the client's next commands must not overtake (Client.inputGate): blocking pops, WATCH,
