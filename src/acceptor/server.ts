@@ -118,6 +118,8 @@ export class Server extends EventEmitter implements ClientHost {
   private nextClientId = 1;
   private readonly netServers: net.Server[] = [];
   private readonly slotToShard: Uint8Array;
+  /** With one shard every key is routed to it: no slot to compute. */
+  private readonly singleShard: boolean;
   private readonly writer = new ReplyWriter(16 * 1024);
   private readonly localArgs = new Args();
   private readonly outputClients: Client[] = [];
@@ -138,6 +140,8 @@ export class Server extends EventEmitter implements ClientHost {
    * and SCAN when it walks several shards.
    */
   private readonly gatesInput: boolean[];
+  /** Commands flagged blocking, by command index (checked per command: no Set lookup). */
+  private readonly blockingCmd: boolean[];
   readonly stats: ServerStats = {
     startedAt: Date.now(),
     connectionsReceived: 0,
@@ -174,6 +178,8 @@ export class Server extends EventEmitter implements ClientHost {
     };
     const count = config.getInt('shards');
     this.slotToShard = slotTable(count);
+    this.singleShard = count === 1;
+    this.blockingCmd = COMMANDS.map((s) => s.flags.has('blocking'));
     this.gatesInput = COMMANDS.map((s) => s.flags.has('blocking') || s.name === 'watch' || (s.route === Route.Scan && count > 1));
     this.shards = new ShardSet({
       count,
@@ -294,7 +300,7 @@ export class Server extends EventEmitter implements ClientHost {
 
   /** The shard that owns a key (latin1 string). */
   shardOfKey(key: string): number {
-    return this.slotToShard[keyHashSlotOfString(key)];
+    return this.singleShard ? 0 : this.slotToShard[keyHashSlotOfString(key)];
   }
 
   /**
@@ -511,7 +517,7 @@ export class Server extends EventEmitter implements ClientHost {
       inv.sink = this.gatedSink(client, client);
     }
     // A blocking command parks the client instead of answering null (not inside MULTI: see EXEC).
-    if (spec.flags.has('blocking')) {
+    if (this.blockingCmd[spec.index]) {
       client.markBlocking(inv.tag);
       inv.sink = this.blocking.intercept(inv);
       inv.tag = 0;
@@ -579,7 +585,7 @@ export class Server extends EventEmitter implements ClientHost {
 
   /** The shard that owns the key in `buf[start, end)`. */
   shardOfArg(buf: Uint8Array, start: number, end: number): number {
-    return this.slotToShard[keyHashSlot(buf, start, end)];
+    return this.singleShard ? 0 : this.slotToShard[keyHashSlot(buf, start, end)];
   }
 
   private sendWhole(inv: Invocation, shard: number): void {

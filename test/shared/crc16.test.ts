@@ -115,3 +115,29 @@ t.test('hashtag rules', async (t) => {
   t.equal(keyHashSlotOfString('abc}{'), crc16String('abc}{') & 0x3fff, '} before {');
   for (const [k] of ORACLE) t.ok(keyHashSlotOfString(k) >= 0 && keyHashSlotOfString(k) < 16384);
 });
+
+t.test('two-bytes-a-step paths agree with the byte-at-a-time definition', async (t) => {
+  // The reference: crc16String walks one char at a time; its slot rule is spelled out here again.
+  const refSlot = (k: string): number => {
+    const open = k.indexOf('{');
+    const close = open < 0 ? -1 : k.indexOf('}', open + 1);
+    const tagged = open >= 0 && close > open + 1;
+    return (tagged ? crc16String(k, open + 1, close) : crc16String(k)) & 0x3fff;
+  };
+  const alphabet = 'ab{}x\u00ff\u0000';
+  let seed = 7;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  let bad = 0;
+  for (let n = 0; n < 5000; n++) {
+    let k = '';
+    const len = rnd(24);
+    for (let i = 0; i < len; i++) k += alphabet[rnd(alphabet.length)];
+    const b = latin1(`{${k}}`);
+    if (crc16(b, 1, b.length - 1) !== crc16String(k)) bad++;
+    if (keyHashSlot(b, 1, b.length - 1) !== refSlot(k)) bad++;
+  }
+  t.equal(bad, 0, '5000 random keys of odd and even lengths, with and without braces');
+});
