@@ -19,6 +19,7 @@ import {
 } from '../shared/command-table.js';
 import { CommandNames } from './command-names.js';
 import { keyHashSlot, keyHashSlotOfString } from '../shared/crc16.js';
+import { startReading, transient } from './socket-reader.js';
 import { parseScanCursor } from '../shared/numbers.js';
 import { slotTable } from '../shared/sharding.js';
 import { RequestFlag } from '../shared/frame.js';
@@ -216,7 +217,8 @@ export class Server extends EventEmitter implements ClientHost {
       const optional = entry.startsWith('-');
       const addr = optional ? entry.slice(1) : entry;
       const host = addr === '*' ? '0.0.0.0' : addr === '::*' ? '::' : addr;
-      const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
+      // Paused: reading starts once the socket reads into the shared buffer (see socket-reader.ts).
+      const srv = net.createServer({ noDelay: true, pauseOnConnect: true }, (sock) => this.accept(sock));
       try {
         await new Promise<void>((resolve, reject) => {
           srv.once('error', reject);
@@ -253,11 +255,13 @@ export class Server extends EventEmitter implements ClientHost {
     }
     if (this.clients.size >= this.config.getInt('maxclients')) {
       this.stats.rejectedConnections++;
+      sock.resume(); // read (and drop) what it sent: closing with unread input would reset the connection
       sock.end('-ERR max number of clients reached\r\n');
       return;
     }
     if (this.protectedModeRefuses(sock)) {
       this.stats.rejectedConnections++;
+      sock.resume();
       sock.end(PROTECTED_MODE_ERROR);
       return;
     }
@@ -276,7 +280,7 @@ export class Server extends EventEmitter implements ClientHost {
       this,
     );
     this.clients.set(id, client);
-    sock.on('data', (chunk: Buffer) => this.onData(client, chunk));
+    startReading(sock, (buf, n) => this.onData(client, buf, n));
     sock.on('error', () => client.kill());
     sock.on('close', () => client.kill());
   }
@@ -349,12 +353,14 @@ export class Server extends EventEmitter implements ClientHost {
     list.length = 0;
   }
 
-  private onData(client: Client, chunk: Buffer): void {
-    this.stats.netInputBytes += chunk.length;
+  private onData(client: Client, buf: Buffer, n: number): void {
+    this.stats.netInputBytes += n;
     client.lastInteraction = Date.now();
     const parser = client.parser;
-    parser.feed(chunk);
+    const borrowed = transient(buf);
+    parser.feed(n === buf.length ? buf : buf.subarray(0, n), borrowed);
     this.processInput(client);
+    if (borrowed) parser.keepRest();
     // Publish once per event-loop turn, after every socket read of the turn (one wake-up per batch).
     this.shards.schedulePublish();
   }

@@ -11,6 +11,7 @@
 import { splitArgs } from './split-args.js';
 
 const MAX_INLINE = 64 * 1024; // PROTO_INLINE_MAX_SIZE
+const EMPTY = Buffer.alloc(0);
 /** Redis 7.0 refuses a multibulk count above INT_MAX only; the offsets grow as arguments arrive. */
 const MAX_MULTIBULK = 2147483647;
 
@@ -43,6 +44,8 @@ export class RequestParser {
   /** True when the last command was an inline one (redis-benchmark's PING_INLINE, telnet users). */
   inline = false;
   private pending: Buffer[] = [];
+  /** `buf` is a borrowed chunk (see feed). */
+  private borrowed = false;
   private pendingBytes = 0;
   /** Bytes that must be buffered before parsing can progress. */
   private need = 0;
@@ -54,15 +57,30 @@ export class RequestParser {
     return this.buf.length - this.pos + this.pendingBytes;
   }
 
-  feed(chunk: Buffer): void {
+  /**
+   * Take the next chunk of input. A `borrowed` chunk is only valid until the caller returns (a read
+   * buffer shared by every socket): it is parsed in place, and `keepRest` must be called before
+   * returning so that what is left of it is copied.
+   */
+  feed(chunk: Buffer, borrowed = false): void {
     if (this.pos >= this.buf.length && this.pendingBytes === 0) {
       this.buf = chunk;
       this.pos = 0;
+      this.borrowed = borrowed;
       return;
     }
-    this.pending.push(chunk);
+    this.pending.push(borrowed ? Buffer.from(chunk) : chunk);
     this.pendingBytes += chunk.length;
     if (this.buf.length - this.pos + this.pendingBytes >= this.need) this.join();
+  }
+
+  /** Copy the unparsed rest of a borrowed chunk (see feed); nothing to do once it is all parsed. */
+  keepRest(): void {
+    if (!this.borrowed) return;
+    this.borrowed = false;
+    if (this.pos < this.buf.length) this.buf = Buffer.from(this.buf.subarray(this.pos));
+    else this.buf = EMPTY;
+    this.pos = 0;
   }
 
   private join(): void {
@@ -78,6 +96,7 @@ export class RequestParser {
     this.pendingBytes = 0;
     this.buf = out;
     this.pos = 0;
+    this.borrowed = false;
   }
 
   private grow(n: number): void {

@@ -107,3 +107,32 @@ t.test('splitArgs matches sdssplitargs', (t) => {
   t.same(s(''), []);
   t.end();
 });
+
+t.test('borrowed chunks: the unparsed rest survives the buffer being reused', (t) => {
+  // One read buffer for every socket, as socket-reader.ts does: overwritten after each feed.
+  const input = Buffer.from('*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\nPING\r\n*1\r\n$4\r\nECHO');
+  for (let size = 1; size <= input.length; size++) {
+    const shared = Buffer.alloc(size);
+    const p = new RequestParser(limits);
+    const cmds: string[][] = [];
+    for (let off = 0; off < input.length; off += size) {
+      const n = input.copy(shared, 0, off, Math.min(off + size, input.length));
+      p.feed(shared.subarray(0, n), true);
+      for (;;) {
+        const r = p.next();
+        if (r !== ParseResult.Command) break;
+        const argv: string[] = [];
+        for (let i = 0; i < p.argc; i++) argv.push(p.args.latin1Slice(p.starts[i], p.ends[i]));
+        cmds.push(argv);
+      }
+      p.keepRest();
+      shared.fill(0x78); // the next socket's read
+    }
+    if (JSON.stringify(cmds) !== JSON.stringify([['GET', 'k'], ['SET', 'key', 'value'], ['PING']])) {
+      t.fail(`read size ${size}: ${JSON.stringify(cmds)}`);
+      return t.end();
+    }
+    t.equal(p.buffered, 12, `read size ${size}: the partial ECHO request is kept`);
+  }
+  t.end();
+});
