@@ -285,6 +285,14 @@ export class Server extends EventEmitter implements ClientHost {
     sock.on('close', () => client.kill());
   }
 
+  /**
+   * The default user has a password (requirepass). A client that connected without one to give, or
+   * has yet to AUTH, is held to it only while this is true, as Redis's authRequired() decides.
+   */
+  private passwordRequired(): boolean {
+    return this.config.getString('requirepass') !== '';
+  }
+
   private protectedModeRefuses(sock: net.Socket): boolean {
     if (!this.config.getBool('protected-mode') || this.config.getString('requirepass') !== '') return false;
     const binds = this.config.getBind().join(' ');
@@ -393,6 +401,8 @@ export class Server extends EventEmitter implements ClientHost {
     client.dispatching = true;
     try {
       while (!client.closed && !client.paused && client.inputGate === 0) {
+        // Redis's authRequired: checked per command, so an AUTH lifts the limits for the next one.
+        parser.unauthenticated = !client.authenticated && this.passwordRequired();
         const r = parser.next();
         if (r === ParseResult.NeedMore) break;
         if (r === ParseResult.Error) {
@@ -471,7 +481,7 @@ export class Server extends EventEmitter implements ClientHost {
       this.reject(client, spec, Err.wrongArity(spec.name));
       return;
     }
-    if (!client.authenticated && !spec.flags.has('no_auth')) {
+    if (!client.authenticated && !spec.flags.has('no_auth') && this.passwordRequired()) {
       this.reject(client, spec, 'NOAUTH Authentication required.');
       return;
     }

@@ -141,11 +141,11 @@ function oneEnd(b: Buffer, p: number): number {
 }
 
 /** A real redis-server on a free port, if installed; null otherwise. */
-export async function startRealRedis(): Promise<{ port: number; proc: ChildProcess; stop: () => Promise<void> } | null> {
+export async function startRealRedis(extraArgs: string[] = []): Promise<{ port: number; proc: ChildProcess; stop: () => Promise<void> } | null> {
   const which = spawnSync('sh', ['-c', 'command -v redis-server']);
   if (which.status !== 0) return null;
   const port = await freePort();
-  const proc = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'], {
+  const proc = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', ...extraArgs], {
     stdio: 'ignore',
   });
   for (let i = 0; i < 100; i++) {

@@ -136,3 +136,34 @@ t.test('borrowed chunks: the unparsed rest survives the buffer being reused', (t
   }
   t.end();
 });
+
+t.test("lengths are read as string2ll reads them", (t) => {
+  const bad = ['*01\r\n', '*-0\r\n', '*+1\r\n', '*1 \r\n', '*-9223372036854775809\r\n', `*${'1'.repeat(21)}\r\n`];
+  for (const s of bad) t.same(parseAll([Buffer.from(s)]), { cmds: [], error: 'invalid multibulk length' }, JSON.stringify(s));
+  for (const s of ['$04\r\n', '$-0\r\n', '$+4\r\n', '$000000000000000000004\r\n', '$-1\r\n', '$9223372036854775808\r\n']) {
+    t.same(parseAll([Buffer.from(`*1\r\n${s}`)]), { cmds: [], error: 'invalid bulk length' }, JSON.stringify(s));
+  }
+  t.same(parseAll([Buffer.from('*-9223372036854775808\r\n*0\r\n*1\r\n$4\r\nPING\r\n')]), { cmds: [['PING']], error: '' }, 'LLONG_MIN and 0 are empty requests');
+  // The end of the line is looked for first: a bad '$' waits for it, like Redis.
+  t.same(parseAll([Buffer.from('*1\r\nx4')]), { cmds: [], error: '' });
+  t.same(parseAll([Buffer.from('*1\r\nx4'), Buffer.from('\r\n')]), { cmds: [], error: "expected '$', got 'x'" });
+  t.end();
+});
+
+t.test('before AUTH: 10 arguments of 16 KiB at most', (t) => {
+  const p = new RequestParser(limits);
+  p.unauthenticated = true;
+  p.feed(Buffer.from('*10\r\n$16384\r\n'));
+  t.equal(p.next(), ParseResult.NeedMore, '10 arguments, a 16 KiB one');
+  const q = new RequestParser(limits);
+  q.unauthenticated = true;
+  q.feed(Buffer.from('*11\r\n'));
+  t.equal(q.next(), ParseResult.Error);
+  t.equal(q.error, 'unauthenticated multibulk length');
+  const r = new RequestParser(limits);
+  r.unauthenticated = true;
+  r.feed(Buffer.from('*1\r\n$16385\r\n'));
+  t.equal(r.next(), ParseResult.Error);
+  t.equal(r.error, 'unauthenticated bulk length');
+  t.end();
+});
