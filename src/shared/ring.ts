@@ -47,6 +47,8 @@ export class Ring {
   private readPos: number;
   /** Producer-local cache of the consumer's tail, refreshed only when space looks short. */
   private cachedTail: number;
+  /** Consumer-local: the last published head read (every frame before it may be read). */
+  private cachedHead: number;
   /** Producer-local: free-running position of the last reserved frame's length prefix. */
   private lastFrameStart = 0;
 
@@ -64,6 +66,7 @@ export class Ring {
     this.writePos = Atomics.load(this.ctl, HEAD) >>> 0;
     this.readPos = Atomics.load(this.ctl, TAIL) >>> 0;
     this.cachedTail = this.readPos;
+    this.cachedHead = this.readPos;
   }
 
   /** Largest payload a single frame may carry (bigger messages take the spill path). */
@@ -150,9 +153,12 @@ export class Ring {
    * The payload stays valid until `release()`.
    */
   next(): number {
-    const head = Atomics.load(this.ctl, HEAD) >>> 0;
     let pos = this.readPos;
-    if (pos === head) return -1;
+    // Frames up to the last head seen are published already: read HEAD again only once they are used.
+    if (pos === this.cachedHead) {
+      this.cachedHead = Atomics.load(this.ctl, HEAD) >>> 0;
+      if (pos === this.cachedHead) return -1;
+    }
     let off = pos & this.mask;
     const toEnd = this.capacity - off;
     if (toEnd < FRAME_PREFIX || this.view.getUint32(off, true) === WRAP) {
