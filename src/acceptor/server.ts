@@ -964,8 +964,11 @@ const QUEUED = Buffer.from('+QUEUED\r\n');
 export const PROTECTED_MODE_ERROR =
   '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. 3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Setup a bind address or an authentication password. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n';
 
+/** `s` as C's `%.*s` prints it in Redis's error messages: up to the first NUL byte, at most `n` bytes. */
 function truncate(s: string, n: number): string {
-  return s.length > n ? s.slice(0, n) : s;
+  const nul = s.indexOf('\0');
+  const end = nul >= 0 && nul < n ? nul : n;
+  return s.length > end ? s.slice(0, end) : s;
 }
 
 /** Redis 7.0's unknown-command error: the name and up to 128 bytes of quoted arguments. */

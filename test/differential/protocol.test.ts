@@ -58,6 +58,49 @@ const lengthCases: string[] = [
   PING + PING + 'PING\r\n',
 ];
 
+/** Inline commands: quoting and escapes as sdssplitargs, bare newlines, empty lines, the 64 KiB limit. */
+const inlineCases: string[] = [
+  'PING\r\n',
+  'PING\n',
+  'PING',
+  '\r\n   \r\n\n\nPING\r\n',
+  'ECHO "a b"\r\n',
+  "ECHO 'a b'\r\n",
+  'ECHO "unbalanced\r\n',
+  'ECHO "a\\x41\\x4g"\r\n',
+  'ECHO "a"b\r\n',
+  "ECHO 'it\\'s'\r\n",
+  'ECHO "\\n\\t\\r\\b\\a\\\\"\r\n',
+  'ECHO\ta\r\n',
+  'PING\rPING\r\n',
+  'ECHO a\x0bb\r\n',
+  'ECHO a\x0cb\r\n',
+  '""\r\n',
+  'ECHO "" \'\'\r\n',
+  'PING\r\n' + PING,
+  'x'.repeat(70000),
+  'x'.repeat(70000) + '\r\n',
+  '*\r\nPING\r\n',
+  '$4\r\nPING\r\n',
+  'QUIT\r\nPING\r\n',
+];
+
+/**
+ * NUL bytes: Redis finds line ends with strchr(), so a NUL before a line's end hides it (the request
+ * never completes), and error messages print names and arguments with %s, up to the first NUL.
+ */
+const nulCases: string[] = [
+  '*1\0\r\n' + PING,
+  '*1\r\n$4\0\r\nPING\r\n',
+  'ECHO a\0\nPING\r\n',
+  'ECHO a\0' + 'b'.repeat(70000),
+  '*1\0' + 'b'.repeat(70000),
+  '*1\r\n$4\r\nPI\0G\r\n',
+  '*2\r\n$4\r\nX\0YZ\r\n$3\r\na\0b\r\n',
+  '*2\r\n$6\r\nCONFIG\r\n$3\r\nx\0y\r\n',
+  '*2\r\n$4\r\nECHO\r\n$3\r\na\0b\r\n',
+];
+
 /** Before AUTH, at most 10 arguments of 16 KiB each (Redis's authRequired limits). */
 const unauthenticatedCases: string[] = [
   '*11\r\n',
@@ -90,6 +133,10 @@ async function compare(t: Test, extraArgs: string[], serverOpts: Record<string, 
 }
 
 t.test('multibulk and bulk lengths', (t) => compare(t, [], {}, lengthCases));
+
+t.test('inline commands', (t) => compare(t, [], {}, inlineCases));
+
+t.test('NUL bytes in requests', (t) => compare(t, [], {}, nulCases));
 
 t.test('limits before AUTH', (t) => compare(t, ['--requirepass', 'secret'], { requirepass: 'secret' }, unauthenticatedCases));
 

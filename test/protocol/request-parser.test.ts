@@ -48,7 +48,8 @@ t.test('inline commands with quotes and escapes', (t) => {
 
 t.test('unquoted inline lines split in place exactly as splitArgs splits them', (t) => {
   const many = Array.from({ length: 300 }, (_, i) => `w${i}`).join(' ');
-  const lines = ['PING', '  set  k\tv  ', 'get\x00k \xff\x01', 'a\\b c\\nd', '\t \t', many, '\vset k v', 'set k\fv w', 'x\ry z'];
+  // (No NUL: a line with one never ends, as with Redis's strchr; see the test below.)
+  const lines = ['PING', '  set  k\tv  ', 'get\x02k \xff\x01', 'a\\b c\\nd', '\t \t', many, '\vset k v', 'set k\fv w', 'x\ry z'];
   for (const line of lines) {
     const r = parseAll([Buffer.from(`${line}\n`, 'latin1')]);
     const want = splitArgs(line);
@@ -165,5 +166,13 @@ t.test('before AUTH: 10 arguments of 16 KiB at most', (t) => {
   r.feed(Buffer.from('*1\r\n$16385\r\n'));
   t.equal(r.next(), ParseResult.Error);
   t.equal(r.error, 'unauthenticated bulk length');
+  t.end();
+});
+
+t.test('a NUL byte before the end of a line hides the end, as strchr() does in Redis', (t) => {
+  t.same(parseAll([Buffer.from('get\x00k\r\n')]), { cmds: [], error: '' }, 'inline: waits');
+  t.same(parseAll([Buffer.from('*1\x00\r\n$4\r\nPING\r\n')]), { cmds: [], error: '' }, 'count line: waits');
+  t.same(parseAll([Buffer.from(`ECHO \x00${'b'.repeat(70000)}`)]), { cmds: [], error: 'too big inline request' }, 'until the 64 KiB limit');
+  t.same(parseAll([Buffer.from(`*1\r\n$3\r\na\x00b\r\n`)]), { cmds: [['a\x00b']], error: '' }, 'bulk data may hold NULs');
   t.end();
 });
