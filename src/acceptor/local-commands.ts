@@ -720,6 +720,17 @@ def('config|help', ({ w }) =>
 
 def('time', ({ w }) => writeTime(w));
 
+/**
+ * ROLE: always a master with no replicas (Ferrous has no replication). The offset is
+ * master_repl_offset, 0 as in INFO replication, which is what Redis says until a replica has connected.
+ */
+def('role', ({ w }) => {
+  w.array(3);
+  w.bulk('master');
+  w.int(0);
+  w.array(0);
+});
+
 def('info', (ctx) => {
   const { server, client, args, tag, sink } = ctx;
   const sections: string[] = [];

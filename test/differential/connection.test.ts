@@ -13,6 +13,8 @@ const cases: DiffCase[] = [
   { name: 'DEBUG is refused by default', cmds: [c('DEBUG SLEEP 0'), c('DEBUG')] },
   { name: 'RESET', cmds: [c('SELECT 3'), c('CLIENT SETNAME x'), c('RESET'), c('CLIENT GETNAME')] },
   { name: 'TIME shape', cmds: [c('TIME')], normalize: (r) => r.replace(/\$\d+\r\n\d+\r\n/g, '$N\r\nN\r\n') },
+  { name: 'ROLE', cmds: [c('ROLE'), c('ROLE x'), c('COMMAND INFO role'), ['EVAL', "return redis.call('role')", '0']] },
+  { name: 'ROLE in RESP3', resp: 3, cmds: [c('ROLE')] },
 ];
 
 /** CONFIG GET with a pattern: Redis answers in hash order; compare as sorted pairs. */

@@ -16,5 +16,6 @@ def('config|set', -4, 'admin noscript loading stale', 0, 0, 0, 'admin slow dange
 def('config|resetstat', 2, 'admin noscript loading stale', 0, 0, 0, 'admin slow dangerous');
 def('config|help', 2, 'loading stale', 0, 0, 0, 'slow');
 def('time', 1, 'loading stale fast', 0, 0, 0, 'fast', V);
+def('role', 1, 'noscript loading stale fast', 0, 0, 0, 'admin fast dangerous', V);
 def('shutdown', -1, 'admin noscript loading stale no_multi allow_busy', 0, 0, 0, 'admin slow dangerous', V);
 def('debug', -2, 'admin noscript loading stale', 0, 0, 0, 'admin slow dangerous', V);
