@@ -367,8 +367,12 @@ export class Server extends EventEmitter implements ClientHost {
     const parser = client.parser;
     const borrowed = transient(buf);
     parser.feed(n === buf.length ? buf : buf.subarray(0, n), borrowed);
-    this.processInput(client);
-    if (borrowed) parser.keepRest();
+    try {
+      this.processInput(client);
+    } finally {
+      // The next socket's read overwrites the shared buffer.
+      if (borrowed) parser.keepRest();
+    }
     // Publish once per event-loop turn, after every socket read of the turn (one wake-up per batch).
     this.shards.schedulePublish();
   }
