@@ -809,18 +809,28 @@ export function parseLongDouble(s: string): LongDouble | null {
 }
 
 /**
- * Redis's getTimeoutFromObjectOrReply for a timeout in seconds (BLPOP and friends): the whole
- * milliseconds `(long long)(ftval * 1000.0)`, truncated toward zero (0 means no timeout, so
- * "0.0004" waits forever), 'float' when string2ld refuses the text, 'negative' when the count is
- * below zero, which includes every value the cast cannot hold ("inf", "1e400"): on x86-64 it
- * yields LLONG_MIN.
+ * Redis's getTimeoutFromObjectOrReply for a timeout in seconds (BLPOP and friends): the milliseconds
+ * `(long long)ceill(ftval * 1000.0)`, the product rounded to the long double's 64 bits first. Rounding
+ * up means any positive timeout waits at least 1 ms ("0.0004", "1e-30"); 0 means no timeout, which
+ * is also what a tiny negative one gives ("-0.0004"). 'float' when string2ld refuses the text,
+ * 'negative' when the count is below zero, which includes every value the cast cannot hold ("inf",
+ * "1e400"): on x86-64 it yields LLONG_MIN.
  */
 export function parseTimeoutSeconds(s: string): number | 'float' | 'negative' {
   const ld = parseLongDouble(s);
   if (ld === null || ld.kind === 2) return 'float';
   if (ld.kind === 1) return 'negative';
-  let ms = ld.mant * 1000n;
-  ms = ld.exp >= 0 ? ms << BigInt(ld.exp) : ms >> BigInt(-ld.exp);
+  if (ld.mant === 0n) return 0;
+  const product = ld.mant * 1000n;
+  const r = ld.exp >= 0 ? roundRational(product << BigInt(ld.exp), 1n, LDBL) : roundRational(product, 1n << BigInt(-ld.exp), LDBL);
+  if (r === null) return 'negative';
+  let ms: bigint;
+  if (r.exp >= 0) ms = r.mant << BigInt(r.exp);
+  else {
+    ms = r.mant >> BigInt(-r.exp);
+    // ceill: a positive fraction goes up; a negative one goes toward zero, as truncation does.
+    if (!ld.neg && ms << BigInt(-r.exp) !== r.mant) ms += 1n;
+  }
   if (ms >= 1n << 63n || (ld.neg && ms > 0n)) return 'negative';
   return Number(ms);
 }

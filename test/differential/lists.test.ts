@@ -74,6 +74,9 @@ const cases: DiffCase[] = [
       c('BLPOP nokey 0.01'), c('BRPOP nokey 0.01'), c('BRPOPLPUSH nokey dst 0.01'), c('BLMOVE nokey dst LEFT RIGHT 0.01'), c('BLMPOP 0.01 1 nokey LEFT'),
       c('BZPOPMIN nokey 0.01'), c('BZMPOP 0.01 1 nokey MIN'), c('MULTI'), c('BLPOP nokey 0'), c('BRPOPLPUSH nokey dst 0'), c('BLMOVE nokey dst LEFT RIGHT 0'),
       c('BLMPOP 0 1 nokey LEFT'), c('BZPOPMAX nokey 0'), c('EXEC'),
+      // Positive timeouts under a millisecond round up (ceill) and time out; they do not wait forever.
+      c('BLPOP nokey 0.0004'), c('BRPOP nokey 1e-30'), c('BLMOVE nokey dst LEFT RIGHT 0.001'), c('BRPOPLPUSH nokey dst 0.0009999'),
+      c('BLMPOP 0.0004 1 nokey LEFT'), c('BZPOPMAX nokey 0.001'), c('BZMPOP 0.002 1 nokey MIN'),
       // Timeouts the C cast turns negative, and what string2ld refuses.
       c('BLPOP nokey inf'), c('BLPOP nokey -inf'), c('BLPOP nokey 1e400'), c('BRPOP nokey 9.3e15'), c('BLPOP nokey nan'), c('BLPOP nokey -0.5'),
       c('BLMOVE nokey dst LEFT RIGHT inf'), c('BZPOPMIN nokey 1e400'), c('BLMPOP inf 1 nokey LEFT'), c('BZMPOP -1 1 nokey MIN'),

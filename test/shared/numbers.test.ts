@@ -1748,7 +1748,9 @@ t.test('hincrByFloat error precedence (HINCRBYFLOAT)', async (t) => {
 
 t.test('parseTimeoutSeconds follows getTimeoutFromObjectOrReply', async (t) => {
   const cases: Array<[string, number | string]> = [
-    ['0', 0], ['1', 1000], ['0.1', 100], ['1.5', 1500], ['0.0004', 0], ['-0.0004', 0], ['-0', 0], ['1e3', 1000000],
+    ['0', 0], ['1', 1000], ['0.1', 100], ['1.5', 1500], ['-0.0004', 0], ['-0', 0], ['1e3', 1000000],
+    // Rounded up (ceill), checked against redis-server 7.0.15: these time out, they do not wait forever.
+    ['0.0004', 1], ['0.001', 1], ['0.002', 2], ['0.0015', 2], ['1e-30', 1], ['0.0009999', 1],
     ['-0.5', 'negative'], ['-1', 'negative'], ['inf', 'negative'], ['-inf', 'negative'], ['1e400', 'negative'], ['9.3e15', 'negative'],
     ['9.2e15', 9.2e18], ['nan', 'float'], ['abc', 'float'], ['', 'float'], [' 1', 'float'], ['1 ', 'float'],
   ];
