@@ -294,7 +294,7 @@ export class Server extends EventEmitter implements ClientHost {
   }
 
   private protectedModeRefuses(sock: net.Socket): boolean {
-    if (!this.config.getBool('protected-mode') || this.config.getString('requirepass') !== '') return false;
+    if (!this.config.getBool('protected-mode') || this.passwordRequired()) return false;
     const binds = this.config.getBind().join(' ');
     const explicitlyPublic = binds.split(/\s+/).some((b) => b === '*' || b === '0.0.0.0' || b === '::' || b === '-::*');
     if (!explicitlyPublic && binds.trim() !== '') return false;

@@ -11,7 +11,7 @@
  * handle's reads in this mode), and end of stream and errors are reported as usual.
  *
  * Every socket reads into the same buffer: callbacks run one at a time, and the consumer must copy
- * what it keeps before returning (RequestParser.release). Where the fields are not found (another
+ * what it keeps before returning (RequestParser.keepRest). Where the fields are not found (another
  * Node version), the socket falls back to `'data'` events.
  */
 import type { Socket } from 'node:net';

@@ -66,8 +66,8 @@ export async function replayAofFile(server: Server, file: string, allowTruncated
   const b = fs.readFileSync(file);
   const name = path.basename(file);
   // A fake client (Redis's AOF fake client): RESP2, id 0; it reads no socket, so its input never
-  // resumes (paused), and scripts may gate it (scriptGate).
-  const fake = { id: 0, resp: 2, db: 0, paused: true, scriptGate: 0, multi: null, watched: null } as unknown as Client;
+  // resumes (paused), and scripts may gate it (inputGate, see Client).
+  const fake = { id: 0, resp: 2, db: 0, paused: true, inputGate: 0, dispatching: false, multi: null, watched: null } as unknown as Client;
   let outstanding = 0;
   let wake: (() => void) | null = null;
   const sink: ReplySink = {

@@ -9,15 +9,12 @@
  */
 
 import { splitArgs } from './split-args.js';
+import { parseStrictInt, parseStrictInt64 } from '../shared/numbers.js';
 
 const MAX_INLINE = 64 * 1024; // PROTO_INLINE_MAX_SIZE
 const EMPTY = Buffer.alloc(0);
 /** Redis 7.0 refuses a multibulk count above INT_MAX only; the offsets grow as arguments arrive. */
 const MAX_MULTIBULK = 2147483647;
-/** string2ll refuses strings this long (LONG_STR_SIZE). */
-const LONG_STR_SIZE = 21;
-const LLONG_MAX = 9223372036854775807n;
-const LLONG_MIN = -9223372036854775808n;
 /** What a client that has yet to authenticate may send (Redis's authRequired limits, CVE-2021-32675). */
 const UNAUTH_MAX_ARGS = 10;
 const UNAUTH_MAX_BULK = 16384;
@@ -184,31 +181,15 @@ export class RequestParser {
   }
 
   /**
-   * Parses a decimal integer in buf[start, end) exactly as Redis's string2ll does; NaN if it is not
-   * one: empty, 21 bytes or more, a sign without digits, a leading zero ("03", "-0"), a '+', or
-   * outside the long long range.
+   * The integer in buf[start, end) as Redis's string2ll reads it (so "03", "-0", "+1" and 21-byte
+   * strings are not numbers), or NaN. A valid long long beyond 2^53 still counts: the callers refuse a
+   * huge length by their limits and treat a huge negative count as an empty request, as Redis does.
    */
   private parseLen(start: number, end: number): number {
-    const b = this.buf;
-    const n = end - start;
-    if (n === 0 || n >= LONG_STR_SIZE) return NaN;
-    if (n === 1 && b[start] === 48) return 0;
-    let i = start;
-    const neg = b[i] === 45;
-    if (neg && ++i === end) return NaN;
-    let v = b[i] - 48;
-    if (v < 1 || v > 9) return NaN;
-    for (i++; i < end; i++) {
-      const c = b[i] - 48;
-      if (c < 0 || c > 9) return NaN;
-      v = v * 10 + c;
-    }
-    // Past 2^53 a double is not exact: decide the long long range with BigInt (19+ digits only).
-    if (v > Number.MAX_SAFE_INTEGER) {
-      const big = BigInt(b.latin1Slice(start, end));
-      if (big > LLONG_MAX || big < LLONG_MIN) return NaN;
-    }
-    return neg ? -v : v;
+    const v = parseStrictInt(this.buf, start, end);
+    if (v !== null) return v;
+    const big = parseStrictInt64(this.buf, start, end);
+    return big === null ? NaN : Number(big);
   }
 
   private multibulk(): ParseResult {
